@@ -1,0 +1,92 @@
+// buildApp(deps): the whole HTTP API as a Fastify instance. Tests drive it with inject();
+// src/bin adds the listener and graceful close.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppDeps } from './deps.ts';
+import { registerErrorHandling } from './plugins/error-handler.ts';
+import { registerBodyParsers } from './plugins/body-parsers.ts';
+import { newId } from '../lib/ids.ts';
+import { healthRoutes } from './routes/health/health-routes.ts';
+import { tenantRoutes } from './routes/tenants/tenant-routes.ts';
+import { connectionRoutes } from './routes/connections/connection-routes.ts';
+import { funnelRoutes } from './routes/funnels/funnel-routes.ts';
+
+export const BODY_LIMIT = 256 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger | undefined,
+    // Per-request logs cost on the ingest hot path; errors and 5xx are logged by our hooks instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    // X-Forwarded-For is honoured only from the configured proxies (request.ip, request.protocol).
+    trustProxy: deps.config.trustedProxies.length > 0 ? deps.config.trustedProxies : false,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId('rpl').replace('rpl_', 'req_');
+    },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  registerBodyParsers(app);
+  app.decorateRequest('tenant', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    if (reply.statusCode >= 500) request.log.warn({ req: request, status: reply.statusCode }, 'request answered 5xx');
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Hub API',
+        version: '1.0.0',
+        description: 'Server-side conversion tracking: pixel and gateway webhooks in, Meta Conversions API out.',
+      },
+      components: {
+        securitySchemes: {
+          secretKey: { type: 'http', scheme: 'bearer', description: 'Tenant secret key hub_sk_…' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'HUB_ADMIN_TOKEN' },
+          publicKey: { type: 'apiKey', in: 'header', name: 'X-Hub-Public-Key' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes(deps));
+  await app.register(tenantRoutes(deps));
+  await app.register(connectionRoutes(deps));
+  await app.register(funnelRoutes(deps));
+  for (const register of extraRoutes) await app.register(register(deps));
+
+  return app as unknown as FastifyInstance;
+}
+
+type RouteFactory = (deps: AppDeps) => Parameters<FastifyInstance['register']>[0];
+/** Route groups of the later parts (tracking, webhooks, operations) are listed in ./routes/index.ts. */
+import { extraRoutes } from './routes/index.ts';
+export type { RouteFactory };

@@ -1,0 +1,41 @@
+// /healthz (the process is alive), /readyz (database and queue reachable, not draining), /metrics.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { AppDeps } from '../../deps.ts';
+import { QUEUE_NAMES } from '../../../queue/queue.ts';
+
+export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+    app.get(
+      '/readyz',
+      { schema: { tags: ['health'], summary: 'Ready to take traffic', response: { 200: z.object({ status: z.string() }), 503: z.object({ status: z.string(), reason: z.string() }) } } },
+      async (_request, reply) => {
+        if (deps.lifecycle?.draining) return reply.code(503).send({ status: 'draining', reason: 'shutting down' });
+        try {
+          await sql`SELECT 1`.execute(deps.store.db);
+          await deps.queue.ping();
+          return { status: 'ready' };
+        } catch (err) {
+          return reply.code(503).send({ status: 'unavailable', reason: (err as Error).message.slice(0, 200) });
+        }
+      },
+    );
+
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      await Promise.all(
+        QUEUE_NAMES.map(async (q) => {
+          const d = await deps.queue.depth(q).catch(() => null);
+          if (!d) return;
+          deps.metrics.queueDepth.set({ queue: q, state: 'ready' }, d.ready);
+          deps.metrics.queueDepth.set({ queue: q, state: 'in_flight' }, d.inFlight);
+          deps.metrics.queueDepth.set({ queue: q, state: 'dead' }, d.dead);
+          deps.metrics.queueOldestAge.set({ queue: q }, d.oldestAgeSeconds);
+        }),
+      );
+      return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    });
+  };
+}

@@ -1,0 +1,141 @@
+// The one typed configuration. Parsed once at boot (src/bin); nothing else reads process.env.
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** A 32-byte key given as 64 hex characters or base64. */
+const encryptionKey = z
+  .string()
+  .transform((v, ctx) => {
+    const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+    if (key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'expected 32 bytes as 64 hex characters or base64' });
+      return z.NEVER;
+    }
+    return key;
+  });
+
+/** Comma-separated IPs or CIDRs (e.g. "10.0.0.0/8,127.0.0.1"). */
+const proxyList = z.string().transform((v, ctx) => {
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    const [addr, bits] = item.split('/');
+    const family = isIP(addr ?? '');
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!family || !bitsOk) {
+      ctx.addIssue({ code: 'custom', message: `expected IPs or CIDRs separated by commas, got "${item}"` });
+      return z.NEVER;
+    }
+  }
+  return items;
+});
+
+const databaseUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), { message: 'expected a postgres:// URL' });
+
+export const configSchema = z
+  .object({
+    HUB_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HUB_HOST: z.string().default('0.0.0.0'),
+    HUB_DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), databaseUrl.optional()),
+    HUB_DATA_DIR: z.string().min(1).default('./.hub'),
+    HUB_ADMIN_TOKEN: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().min(16, 'expected at least 16 characters').optional(),
+    ),
+    HUB_ENCRYPTION_KEY: z.preprocess((v) => (v === '' ? undefined : v), encryptionKey.optional()),
+    HUB_META_GRAPH_URL: z.url({ message: 'expected an http(s) URL' }).default('https://graph.facebook.com'),
+    HUB_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ message: 'expected an http(s) URL' }).optional()),
+    HUB_TRUSTED_PROXIES: proxyList.default([]),
+    HUB_LOG_LEVEL: logLevel.default('info'),
+    HUB_QUEUE: z.enum(['db', 'sqs']).default('db'),
+    HUB_EVIDENCE: z.enum(['db', 's3']).default('db'),
+    HUB_REDIS_URL: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().refine((v) => /^rediss?:\/\//.test(v), { message: 'expected a redis:// URL' }).optional(),
+    ),
+    HUB_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    HUB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  })
+  .superRefine((c, ctx) => {
+    // A key file only works on one machine; a shared database needs a shared key.
+    if (c.HUB_DATABASE_URL && !c.HUB_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HUB_ENCRYPTION_KEY'],
+        message: 'required when HUB_DATABASE_URL is set (32 bytes as 64 hex characters or base64; e.g. `openssl rand -hex 32`)',
+      });
+    }
+  });
+
+type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminToken: string | undefined;
+  encryptionKey: Buffer | undefined;
+  metaGraphUrl: string;
+  publicUrl: string | undefined;
+  trustedProxies: string[];
+  logLevel: z.infer<typeof logLevel>;
+  queue: 'db' | 'sqs';
+  evidence: 'db' | 's3';
+  redisUrl: string | undefined;
+  rateLimitPerMinute: number;
+  shutdownTimeoutMs: number;
+}
+
+export interface ConfigError {
+  variable: string;
+  message: string;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
+
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        message: issue.message,
+      })),
+    };
+  }
+  return { ok: true, config: toConfig(parsed.data) };
+}
+
+function toConfig(raw: RawConfig): Config {
+  return {
+    port: raw.HUB_PORT,
+    host: raw.HUB_HOST,
+    databaseUrl: raw.HUB_DATABASE_URL,
+    dataDir: raw.HUB_DATA_DIR,
+    adminToken: raw.HUB_ADMIN_TOKEN,
+    encryptionKey: raw.HUB_ENCRYPTION_KEY,
+    metaGraphUrl: raw.HUB_META_GRAPH_URL.replace(/\/+$/, ''),
+    publicUrl: raw.HUB_PUBLIC_URL?.replace(/\/+$/, ''),
+    trustedProxies: raw.HUB_TRUSTED_PROXIES,
+    logLevel: raw.HUB_LOG_LEVEL,
+    queue: raw.HUB_QUEUE,
+    evidence: raw.HUB_EVIDENCE,
+    redisUrl: raw.HUB_REDIS_URL,
+    rateLimitPerMinute: raw.HUB_RATE_LIMIT_PER_MINUTE,
+    shutdownTimeoutMs: raw.HUB_SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** Config for tests and tools: defaults plus overrides, without reading the environment. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const result = parseConfig({});
+  if (!result.ok) throw new Error('default config must parse');
+  return { ...result.config, encryptionKey: Buffer.alloc(32, 7), ...overrides };
+}

@@ -1,0 +1,87 @@
+// Opens the database: PGlite in the data directory (embedded default) or PostgreSQL through `pg`.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Database } from './database.ts';
+
+export type Db = Kysely<Database>;
+
+export interface Store {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /**
+   * Runs `fn` on one dedicated connection that can execute multi-statement scripts (migrations),
+   * outside Kysely's prepared statements. `exec` returns the rows of the script's last statement.
+   */
+  withScriptSession<T>(fn: (exec: (script: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+  /** For tests: an in-memory PGlite. */
+  inMemory?: boolean;
+}
+
+// int8 (bigint) comes back as a string from pg by default; counts we select are small, so parse them.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function connectStore(options: ConnectOptions): Promise<Store> {
+  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return connectPglite(options);
+}
+
+function connectPostgres(url: string, poolSize: number): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    async withScriptSession(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn(async (script) => {
+          const result = (await client.query(script)) as unknown as pg.QueryResult | pg.QueryResult[];
+          const last = Array.isArray(result) ? result[result.length - 1] : result;
+          return (last?.rows ?? []) as Record<string, unknown>[];
+        });
+      } finally {
+        client.release();
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function connectPglite(options: ConnectOptions): Promise<Store> {
+  let pglite: PGlite;
+  if (options.inMemory) {
+    pglite = new PGlite();
+  } else {
+    const dir = path.resolve(options.dataDir ?? './.hub', 'pgdata');
+    mkdirSync(dir, { recursive: true });
+    pglite = new PGlite(dir);
+  }
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    async withScriptSession(fn) {
+      // PGlite has one connection; it queues calls, so this runs between Kysely's queries.
+      return fn(async (script) => {
+        const results = await pglite.exec(script);
+        return (results[results.length - 1]?.rows ?? []) as Record<string, unknown>[];
+      });
+    },
+    close: () => db.destroy(),
+  };
+}
