@@ -4,7 +4,9 @@ import { z } from 'zod';
 
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
-const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+  message: 'expected one of fatal, error, warn, info, debug, trace, silent',
+});
 
 /** A 32-byte key given as 64 hex characters or base64. */
 const encryptionKey = z
@@ -39,7 +41,7 @@ const databaseUrl = z
 
 export const configSchema = z
   .object({
-    HUB_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HUB_PORT: z.coerce.number({ message: 'expected a port number 0-65535' }).int().min(0).max(65535, 'expected a port number 0-65535').default(8080),
     HUB_HOST: z.string().default('0.0.0.0'),
     HUB_DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), databaseUrl.optional()),
     HUB_DATA_DIR: z.string().min(1).default('./.hub'),
@@ -52,14 +54,14 @@ export const configSchema = z
     HUB_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ message: 'expected an http(s) URL' }).optional()),
     HUB_TRUSTED_PROXIES: proxyList.default([]),
     HUB_LOG_LEVEL: logLevel.default('info'),
-    HUB_QUEUE: z.enum(['db', 'sqs']).default('db'),
-    HUB_EVIDENCE: z.enum(['db', 's3']).default('db'),
+    HUB_QUEUE: z.enum(['db', 'sqs'], { message: 'expected db or sqs' }).default('db'),
+    HUB_EVIDENCE: z.enum(['db', 's3'], { message: 'expected db or s3' }).default('db'),
     HUB_REDIS_URL: z.preprocess(
       (v) => (v === '' ? undefined : v),
       z.string().refine((v) => /^rediss?:\/\//.test(v), { message: 'expected a redis:// URL' }).optional(),
     ),
-    HUB_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
-    HUB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    HUB_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a positive whole number' }).int().positive().default(600),
+    HUB_SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().positive().default(10_000),
   })
   .superRefine((c, ctx) => {
     // A key file only works on one machine; a shared database needs a shared key.

@@ -1,0 +1,7 @@
+// Commands beyond the basics (sandbox, demo, replay, reprocess). Adding one = one line here.
+import type { Command } from 'commander';
+import type { Config } from '../config.ts';
+
+export type CommandFactory = (program: Command, loadConfig: () => Config) => void;
+
+export const extraCommands: CommandFactory[] = [];

@@ -1,0 +1,62 @@
+// Guards the configuration rules: defaults, one clear error per bad variable, secrets parsed right.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config.ts';
+
+describe('parseConfig', () => {
+  it('has working defaults for the embedded mode', () => {
+    const r = parseConfig({});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config).toMatchObject({
+      port: 8080,
+      databaseUrl: undefined,
+      dataDir: './.hub',
+      metaGraphUrl: 'https://graph.facebook.com',
+      trustedProxies: [],
+      logLevel: 'info',
+      queue: 'db',
+    });
+  });
+
+  it.each([
+    [{ HUB_PORT: 'abc' }, 'HUB_PORT', 'port number'],
+    [{ HUB_PORT: '70000' }, 'HUB_PORT', 'port number'],
+    [{ HUB_DATABASE_URL: 'mysql://x' }, 'HUB_DATABASE_URL', 'postgres://'],
+    [{ HUB_DATABASE_URL: 'postgres://localhost/hub' }, 'HUB_ENCRYPTION_KEY', 'required when HUB_DATABASE_URL'],
+    [{ HUB_ENCRYPTION_KEY: 'short' }, 'HUB_ENCRYPTION_KEY', '32 bytes'],
+    [{ HUB_ADMIN_TOKEN: 'tiny' }, 'HUB_ADMIN_TOKEN', '16 characters'],
+    [{ HUB_META_GRAPH_URL: 'not a url' }, 'HUB_META_GRAPH_URL', 'URL'],
+    [{ HUB_TRUSTED_PROXIES: '10.0.0.0/8,banana' }, 'HUB_TRUSTED_PROXIES', 'banana'],
+    [{ HUB_LOG_LEVEL: 'loud' }, 'HUB_LOG_LEVEL', 'expected one of'],
+    [{ HUB_QUEUE: 'kafka' }, 'HUB_QUEUE', 'db or sqs'],
+  ])('rejects %o naming %s', (env, variable, fragment) => {
+    const r = parseConfig(env);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]?.variable).toBe(variable);
+    expect(r.errors[0]?.message).toContain(fragment);
+  });
+
+  it('accepts keys in hex and base64, proxies as IPs and CIDRs', () => {
+    const hex = 'ab'.repeat(32);
+    const r = parseConfig({ HUB_ENCRYPTION_KEY: hex, HUB_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1' });
+    expect(r.ok && r.config.encryptionKey?.length).toBe(32);
+    expect(r.ok && r.config.trustedProxies).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
+    const b64 = parseConfig({ HUB_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') });
+    expect(b64.ok && b64.config.encryptionKey?.length).toBe(32);
+  });
+});
+
+describe('the hub command with bad configuration', () => {
+  it('exits 2 with one line naming the variable, never a stack trace', () => {
+    const run = spawnSync(process.execPath, ['bin/hub.mjs', 'start'], {
+      env: { ...process.env, HUB_PORT: 'eighty', HUB_DATA_DIR: '/tmp/never-used' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe('hub: invalid configuration: HUB_PORT: expected a port number 0-65535');
+    expect(run.stderr).not.toContain('    at ');
+  });
+});
