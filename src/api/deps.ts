@@ -5,6 +5,7 @@ import type { SecretBox } from '../lib/secret-box.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import type { IngestWriter } from './ingest/ingest-writer.ts';
 
 export interface Lifecycle {
   /** True once shutdown began: /readyz answers 503 so load balancers stop sending. */
@@ -17,6 +18,8 @@ export interface AppDeps {
   box: SecretBox;
   queue: Queue;
   metrics: Metrics;
+  /** Durable, group-committed writes of ingested events and their jobs. */
+  ingest: IngestWriter;
   logger?: Logger;
   lifecycle?: Lifecycle;
   clock?: () => Date;

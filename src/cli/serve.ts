@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import { openRuntime } from '../bin/runtime.ts';
 import { startWorkers, type WorkerName } from '../workers/index.ts';
 import type { RunningWorker } from '../workers/queue-runner.ts';
+import { createIngestWriter } from '../api/ingest/ingest-writer.ts';
 
 export interface ServeOptions {
   api: boolean;
@@ -23,7 +24,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
   let workers: RunningWorker[] = [];
 
   if (options.api) {
-    app = await buildApp({ ...runtime, lifecycle });
+    app = await buildApp({ ...runtime, lifecycle, ingest: createIngestWriter(runtime.store, runtime.queue) });
     await app.listen({ port: config.port, host: config.host });
   }
   workers = startWorkers(runtime, options.workers, workerId);

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/lib/logger.ts';
 import { createMetrics } from '../../src/lib/metrics.ts';
 import { createSecretBox } from '../../src/lib/secret-box.ts';
 import { createDbQueue } from '../../src/queue/db-queue.ts';
+import { createIngestWriter } from '../../src/api/ingest/ingest-writer.ts';
 import { createTestStore, type StoreKind, type TestStore } from './databases.ts';
 
 export interface TestApp {
@@ -33,11 +34,13 @@ export async function buildTestApp(
     },
   });
   const config = testConfig({ adminToken: ADMIN_TOKEN, logLevel: 'trace', ...options.config });
+  const queue = createDbQueue(store.db);
   let deps: AppDeps = {
     config,
     store,
     box: createSecretBox(config.encryptionKey!),
-    queue: createDbQueue(store.db),
+    queue,
+    ingest: createIngestWriter(store, queue),
     metrics: createMetrics(),
     logger: createLogger(config.logLevel, sink),
     lifecycle: { draining: false },

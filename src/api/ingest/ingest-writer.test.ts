@@ -1,0 +1,78 @@
+// Guards "a 2xx means durable": group-committed writes land with their jobs, duplicates are detected
+// even when they arrive together, and one bad row never fails its neighbours.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_KINDS, createTestStore, type TestStore } from '../../../test/support/databases.ts';
+import { createDbQueue } from '../../queue/db-queue.ts';
+import { createTenant } from '../../store/tenants.ts';
+import { newId } from '../../lib/ids.ts';
+import { createIngestWriter } from './ingest-writer.ts';
+import type { NewEvent } from '../../store/database.ts';
+
+describe.each(STORE_KINDS)('ingest writer on %s', (kind) => {
+  let store: TestStore;
+  let tenantId: string;
+  beforeAll(async () => {
+    store = await createTestStore(kind);
+    tenantId = (await createTenant(store.db, { name: 'Writer' })).tenant.id;
+  });
+  afterAll(async () => {
+    await store?.dispose();
+  });
+
+  const event = (over: Partial<NewEvent> = {}): NewEvent => ({
+    id: newId('evt'),
+    tenant_id: tenantId,
+    type: 'webhook',
+    gateway: 'hotmart',
+    delivery_key: newId('rpl'),
+    occurred_at: new Date(),
+    flags: [],
+    payload: null,
+    raw_body: Buffer.from('{}'),
+    raw_headers: null,
+    evidence_ref: null,
+    client_ip: null,
+    user_agent: null,
+    error: null,
+    ...over,
+  });
+
+  it('writes 200 concurrent events, each with exactly one job', async () => {
+    const queue = createDbQueue(store.db);
+    const writer = createIngestWriter(store, queue);
+    const results = await Promise.all(Array.from({ length: 200 }, () => writer.write({ event: event(), enqueue: true })));
+    expect(results.every((r) => !r.duplicate)).toBe(true);
+    const ids = results.map((r) => r.id);
+    const rows = await store.db.selectFrom('events').select('id').where('id', 'in', ids).execute();
+    expect(rows).toHaveLength(200);
+    const jobs = await store.db.selectFrom('jobs').select('payload').where('queue', '=', 'ingest-events').execute();
+    const jobEventIds = jobs.map((j) => (j.payload as { eventId: string }).eventId).filter((id) => ids.includes(id));
+    expect(new Set(jobEventIds).size).toBe(200);
+    expect(jobEventIds).toHaveLength(200);
+  });
+
+  it('20 concurrent copies of one delivery make one event and one job', async () => {
+    const queue = createDbQueue(store.db);
+    const writer = createIngestWriter(store, queue);
+    const key = 'hotmart-delivery-xyz';
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => writer.write({ event: event({ delivery_key: key }), enqueue: true })),
+    );
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    const jobs = await store.db.selectFrom('jobs').select('payload').execute();
+    expect(jobs.filter((j) => (j.payload as { eventId: string }).eventId === results[0]!.id)).toHaveLength(1);
+    // and a later retry of the same delivery is a duplicate too
+    const again = await writer.write({ event: event({ delivery_key: key }), enqueue: true });
+    expect(again).toEqual({ id: results[0]!.id, duplicate: true });
+  });
+
+  it('a bad row fails alone', async () => {
+    const queue = createDbQueue(store.db);
+    const writer = createIngestWriter(store, queue);
+    const good = Array.from({ length: 5 }, () => writer.write({ event: event(), enqueue: true }));
+    const bad = writer.write({ event: event({ tenant_id: 'ten_missing' }), enqueue: true });
+    await expect(bad).rejects.toThrow();
+    expect((await Promise.all(good)).every((r) => !r.duplicate)).toBe(true);
+  });
+});

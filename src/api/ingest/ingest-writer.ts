@@ -1,0 +1,108 @@
+// Makes ingested events durable before the API answers, with group commit: requests that arrive while
+// a transaction is in flight are written together in the next one (one multi-row INSERT for the events,
+// one for their jobs). At low load a request waits for nothing but its own commit; at high load many
+// share one commit, which is what lets a durable write keep up with a bare HTTP server.
+import type { Store } from '../../store/connect.ts';
+import type { NewEvent } from '../../store/database.ts';
+import { insertEvents, type InsertedEvent } from '../../store/events.ts';
+import type { Queue } from '../../queue/queue.ts';
+
+export interface IngestItem {
+  event: NewEvent;
+  /** Enqueue an ingest job for the matcher (false for events stored only as evidence, e.g. unprocessable). */
+  enqueue: boolean;
+}
+
+export interface IngestWriter {
+  write(item: IngestItem): Promise<InsertedEvent>;
+  /** Waits for everything accepted so far to be committed. */
+  flush(): Promise<void>;
+}
+
+interface Pending {
+  item: IngestItem;
+  resolve(r: InsertedEvent): void;
+  reject(e: unknown): void;
+}
+
+export function createIngestWriter(
+  store: Store,
+  queue: Queue,
+  options: { maxBatch?: number; maxConcurrent?: number } = {},
+): IngestWriter {
+  const maxBatch = options.maxBatch ?? 500;
+  // PGlite has one connection: more than one transaction at a time would only queue.
+  const maxConcurrent = options.maxConcurrent ?? (store.kind === 'pglite' ? 1 : 4);
+  let pending: Pending[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+  let drained: Array<() => void> = [];
+
+  async function commit(batch: Pending[]): Promise<InsertedEvent[]> {
+    return store.db.transaction().execute(async (trx) => {
+      const results = await insertEvents(trx, batch.map((p) => p.item.event));
+      const jobs = batch
+        .map((p, i) => ({ p, r: results[i]! }))
+        .filter(({ p, r }) => p.item.enqueue && !r.duplicate)
+        .map(({ p, r }) => ({ tenantId: p.item.event.tenant_id, payload: { eventId: r.id, tenantId: p.item.event.tenant_id } }));
+      await queue.enqueue(trx, 'ingest-events', jobs);
+      return results;
+    });
+  }
+
+  async function run(batch: Pending[]): Promise<void> {
+    try {
+      const results = await commit(batch);
+      batch.forEach((p, i) => p.resolve(results[i]!));
+    } catch (batchError) {
+      if (batch.length === 1) {
+        batch[0]!.reject(batchError);
+      } else {
+        // One bad row must not fail its neighbours: write them one by one.
+        for (const p of batch) {
+          try {
+            const [r] = await commit([p]);
+            p.resolve(r!);
+          } catch (err) {
+            p.reject(err);
+          }
+        }
+      }
+    }
+  }
+
+  function pump(): void {
+    scheduled = false;
+    while (inFlight < maxConcurrent && pending.length > 0) {
+      const batch = pending.slice(0, maxBatch);
+      pending = pending.slice(batch.length);
+      inFlight++;
+      void run(batch).finally(() => {
+        inFlight--;
+        if (pending.length > 0) pump();
+        else if (inFlight === 0) {
+          const waiters = drained;
+          drained = [];
+          waiters.forEach((w) => w());
+        }
+      });
+    }
+  }
+
+  return {
+    write(item) {
+      return new Promise<InsertedEvent>((resolve, reject) => {
+        pending.push({ item, resolve, reject });
+        // Collect what arrives in the same tick before starting a transaction.
+        if (!scheduled && inFlight < maxConcurrent) {
+          scheduled = true;
+          setImmediate(pump);
+        }
+      });
+    },
+    flush() {
+      if (pending.length === 0 && inFlight === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => drained.push(resolve));
+    },
+  };
+}
