@@ -2,7 +2,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
   message: 'expected one of fatal, error, warn, info, debug, trace, silent',
