@@ -1,7 +1,8 @@
 // Commands beyond the basics (sandbox, demo, replay, reprocess). Adding one = one line here.
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
+import { replayCommands } from './replay.ts';
 
 export type CommandFactory = (program: Command, loadConfig: () => Config) => void;
 
-export const extraCommands: CommandFactory[] = [];
+export const extraCommands: CommandFactory[] = [replayCommands];
