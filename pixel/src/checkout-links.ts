@@ -32,7 +32,7 @@ export function checkoutParams(
   decorate: Record<string, string>,
   utmParams: Record<string, string>,
 ): Record<string, string> {
-  const params: Record<string, string> = kind === 'stripe' ? {} : { ...utmParams };
+  const params: Record<string, string> = kind === 'stripe' ? {} : Object.assign({}, utmParams);
   for (const [name, value] of Object.entries(decorate)) {
     if (kind === 'stripe' ? name === 'client_reference_id' : kind === 'custom' || name !== 'client_reference_id') {
       params[name] = value;

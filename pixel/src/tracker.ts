@@ -42,21 +42,26 @@ export function createTracker(options: TrackerOptions): Tracker {
     const pixelEvent = name === 'click' ? undefined : PIXEL_EVENTS[name];
     if (pixel && pixelEvent) fireFbq(options.fbqEnabled, pixelEvent, eventId);
     const url = options.hubBaseUrl + '/api/v1/track/' + name;
-    const body = {
-      publicKey: options.publicKey,
-      visitorId: ids.visitorId,
-      sessionId: ids.sessionId,
-      url: location.href,
-      referrer: document.referrer || undefined,
-      ...landing.clickIds,
-      // The cookies may have been refreshed by the page's own Meta Pixel since we loaded.
-      fbp: readCookie('_fbp') || metaCookies.fbp,
-      fbc: readCookie('_fbc') || metaCookies.fbc,
-      utm: landing.utm,
-      user,
-      ...data,
-      eventId,
-    };
+    // Object.assign, not object spread: spread is ES2018 and would pull esbuild's helpers into the bundle.
+    const body = Object.assign(
+      {
+        publicKey: options.publicKey,
+        visitorId: ids.visitorId,
+        sessionId: ids.sessionId,
+        url: location.href,
+        referrer: document.referrer || undefined,
+      },
+      landing.clickIds,
+      {
+        // The cookies may have been refreshed by the page's own Meta Pixel since we loaded.
+        fbp: readCookie('_fbp') || metaCookies.fbp,
+        fbc: readCookie('_fbc') || metaCookies.fbc,
+        utm: landing.utm,
+        user,
+      },
+      data,
+      { eventId },
+    );
     if (beacon) {
       beaconEvent(url, body);
       return Promise.resolve(undefined);
@@ -75,7 +80,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     send,
     track: (name, data) => send(name, data),
     identify(identity) {
-      user = { ...user, ...identity };
+      user = Object.assign({}, user, identity);
     },
   };
 }
