@@ -16,7 +16,7 @@ export interface LaunchChromiumOptions {
 
 export function launchChromium(options: LaunchChromiumOptions = {}): Promise<Browser> {
   const rules = Object.entries(options.hostMap ?? {}).map(([host, address]) => `MAP ${host} ${address}`);
-  rules.push('MAP * ~NOTFOUND', 'EXCLUDE localhost');
+  rules.push('MAP * ~NOTFOUND', 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1', 'EXCLUDE [::1]');
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
