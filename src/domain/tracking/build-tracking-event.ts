@@ -1,0 +1,132 @@
+// Turns a validated tracking request into the event the hub stores: ids created when absent, the
+// session decided, click ids and UTMs completed from the landing URL, fbc derived, the time checked,
+// the buyer's e-mail and phone hashed (never kept raw), bots flagged.
+import { isSha256Hex, normalizeEmail, normalizePhone, sha256Hex } from '../identity/index.ts';
+import { isKnownBot } from './bot-detection.ts';
+import { resolveEventTime } from './event-time.ts';
+import { resolveFbc } from './fbc.ts';
+import { resolveSession, type SessionMemoryCache } from './session-rule.ts';
+import { TRACKING_FLAGS, type TrackingEventType, type TrackingPayload, type Utm } from './tracking-payload.ts';
+
+type Maybe<T> = T | null | undefined;
+
+/** The request body after schema validation (unknown fields already dropped). */
+export interface TrackRequest {
+  eventId?: Maybe<string>;
+  visitorId?: Maybe<string>;
+  sessionId?: Maybe<string>;
+  url?: Maybe<string>;
+  referrer?: Maybe<string>;
+  occurredAt?: Maybe<string>;
+  fbclid?: Maybe<string>;
+  gclid?: Maybe<string>;
+  ttclid?: Maybe<string>;
+  fbp?: Maybe<string>;
+  fbc?: Maybe<string>;
+  utm?: Maybe<{ [K in keyof Utm]?: Maybe<string> }>;
+  checkout?: Maybe<{ url: string; value?: Maybe<string>; currency?: Maybe<string>; contentIds?: Maybe<string[]> }>;
+  user?: Maybe<{ email?: Maybe<string>; phone?: Maybe<string> }>;
+}
+
+export interface TrackContext {
+  type: TrackingEventType;
+  now: Date;
+  userAgent: string | null;
+  funnelSlug: string | null;
+  sessions: SessionMemoryCache;
+  newId(prefix: 'evt' | 'vis' | 'sid'): string;
+}
+
+export interface TrackedEvent {
+  /** The row id (evt_…). */
+  id: string;
+  /** The client's eventId (idempotency of retried beacons), or null when the hub made one. */
+  deliveryKey: string | null;
+  occurredAt: Date;
+  flags: string[];
+  payload: TrackingPayload;
+}
+
+const CLICK_ID_NAMES = ['fbclid', 'gclid', 'ttclid'] as const;
+const UTM_NAMES = ['source', 'medium', 'campaign', 'content', 'term'] as const;
+
+export function buildTrackingEvent(request: TrackRequest, context: TrackContext): TrackedEvent {
+  const flags: string[] = [];
+  const id = context.newId('evt');
+  const time = resolveEventTime(request.occurredAt, context.now);
+  if (time.skewed) flags.push(TRACKING_FLAGS.clockSkew);
+  if (isKnownBot(context.userAgent)) flags.push(TRACKING_FLAGS.bot);
+
+  const query = request.url ? new URL(request.url).searchParams : undefined;
+  const clickIds = Object.fromEntries(
+    CLICK_ID_NAMES.map((name) => [name, request[name] || query?.get(name) || null]),
+  ) as Record<(typeof CLICK_ID_NAMES)[number], string | null>;
+  const utm: Utm = {};
+  for (const name of UTM_NAMES) {
+    const value = request.utm?.[name] || query?.get(`utm_${name}`);
+    if (value) utm[name] = value;
+  }
+
+  const session = resolveSession(context.sessions, {
+    given: request.sessionId,
+    at: time.occurredAt.getTime(),
+    clickIds,
+    newSessionId: () => context.newId('sid'),
+  });
+  const fbc = resolveFbc({ fbc: request.fbc, fbclid: clickIds.fbclid, firstSeenMs: time.occurredAt.getTime() });
+  const user = hashUser(request.user, flags);
+  const checkout = context.type === 'initiate_checkout' && request.checkout ? request.checkout : null;
+
+  return {
+    id,
+    deliveryKey: request.eventId || null,
+    occurredAt: time.occurredAt,
+    flags,
+    payload: {
+      version: 1,
+      eventId: request.eventId || id,
+      visitorId: request.visitorId || context.newId('vis'),
+      sessionId: session.sessionId,
+      replacedSessionId: session.replaced,
+      funnelSlug: context.funnelSlug,
+      url: request.url || null,
+      referrer: request.referrer || null,
+      ...clickIds,
+      fbc: fbc.fbc,
+      fbcSource: fbc.source,
+      fbp: request.fbp || null,
+      utm,
+      checkout: checkout && {
+        url: checkout.url,
+        value: checkout.value ?? null,
+        currency: checkout.currency?.toUpperCase() ?? null,
+        contentIds: checkout.contentIds ?? [],
+      },
+      user,
+      clientOccurredAt: time.skewed ? (request.occurredAt ?? null) : null,
+    },
+  };
+}
+
+/** Hashes of the normalized e-mail and phone; a value that is already a SHA-256 hex is kept as is. */
+function hashUser(user: TrackRequest['user'], flags: string[]): TrackingPayload['user'] {
+  const hashed: TrackingPayload['user'] = {};
+  if (user?.email) {
+    const hash = hashOf(user.email, normalizeEmail);
+    if (hash) hashed.emailHash = hash;
+    else flags.push(TRACKING_FLAGS.invalidEmail);
+  }
+  if (user?.phone) {
+    const hash = hashOf(user.phone, (v) => normalizePhone(v, 'BR'));
+    if (hash) hashed.phoneHash = hash;
+    else flags.push(TRACKING_FLAGS.invalidPhone);
+  }
+  return hashed;
+}
+
+function hashOf(value: string, normalize: (v: string) => string | null): string | null {
+  const trimmed = value.trim().toLowerCase();
+  if (isSha256Hex(trimmed)) return trimmed;
+  const normalized = normalize(value);
+  return normalized ? sha256Hex(normalized) : null;
+}

@@ -1,0 +1,86 @@
+// Sessions: a visit ends after 30 minutes without an event, and a new ad click starts a new one (the
+// same rule the pixel applies to its cookie). The API decides with what it remembers of each session in
+// process; a session it never saw (another process, a restart, an id minted by the pixel) continues —
+// the pixel's cookie already expired it if it was idle.
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+
+export interface ClickIds {
+  fbclid?: string | null;
+  gclid?: string | null;
+  ttclid?: string | null;
+}
+
+export interface SessionMemory {
+  lastSeenAt: number;
+  /** The ad click ids that started the session ('' when it started without one). */
+  clickKey: string;
+}
+
+/** The ad click ids of a request as one comparable key; '' when there are none. */
+export function clickKeyOf(ids: ClickIds): string {
+  if (!ids.fbclid && !ids.gclid && !ids.ttclid) return '';
+  return [ids.fbclid ?? '', ids.gclid ?? '', ids.ttclid ?? ''].join('|');
+}
+
+/** Whether an event at `at` with `clickKey` continues the remembered session. */
+export function continuesSession(previous: SessionMemory | undefined, at: number, clickKey: string): boolean {
+  if (!previous) return true;
+  if (at - previous.lastSeenAt > SESSION_IDLE_MS) return false;
+  return clickKey === '' || clickKey === previous.clickKey;
+}
+
+/** A bounded map of recent sessions: the oldest entries go first once it is full. */
+export class SessionMemoryCache {
+  private readonly entries = new Map<string, SessionMemory>();
+
+  constructor(private readonly maxEntries = 50_000) {}
+
+  get(sessionId: string): SessionMemory | undefined {
+    return this.entries.get(sessionId);
+  }
+
+  /** Records an event of the session; an earlier (out of order) event never moves lastSeenAt back. */
+  touch(sessionId: string, at: number, clickKey: string): void {
+    const previous = this.entries.get(sessionId);
+    // Re-inserting moves the key to the end of the Map's order: the least recently seen stay first.
+    this.entries.delete(sessionId);
+    this.entries.set(sessionId, {
+      lastSeenAt: Math.max(at, previous?.lastSeenAt ?? at),
+      clickKey: previous ? previous.clickKey || clickKey : clickKey,
+    });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+export interface SessionDecision {
+  sessionId: string;
+  /** True when the hub minted the id (none given, or the given session had ended). */
+  created: boolean;
+  /** The id the client sent when it was replaced. */
+  replaced: string | null;
+}
+
+/** Decides the session of an event and remembers it. */
+export function resolveSession(
+  cache: SessionMemoryCache,
+  input: { given: string | null | undefined; at: number; clickIds: ClickIds; newSessionId: () => string },
+): SessionDecision {
+  const key = clickKeyOf(input.clickIds);
+  let decision: SessionDecision;
+  if (!input.given) {
+    decision = { sessionId: input.newSessionId(), created: true, replaced: null };
+  } else if (continuesSession(cache.get(input.given), input.at, key)) {
+    decision = { sessionId: input.given, created: false, replaced: null };
+  } else {
+    decision = { sessionId: input.newSessionId(), created: true, replaced: input.given };
+  }
+  cache.touch(decision.sessionId, input.at, key);
+  return decision;
+}

@@ -1,0 +1,161 @@
+// Tracking: the public-key lookup of the ingest hot path, and the sessions, clicks and identities the
+// matcher links purchases to. `recordTrackingEvent` is called by the match worker for each stored
+// click/pageview/initiate_checkout, inside its transaction; running it again for the same event changes
+// nothing, and events of one session may arrive in any order.
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { Db } from './connect.ts';
+import type { Database, EventRow } from './database.ts';
+import { TRACKING_EVENT_TYPES, TRACKING_FLAGS, parseTrackingPayload, type TrackingPayload } from '../domain/tracking/index.ts';
+
+export type { TrackingPayload };
+
+export interface TrackingTenant {
+  tenantId: string;
+  /** Each funnel's allowed browser origins. */
+  funnels: Array<{ slug: string; origins: string[] }>;
+}
+
+/** The tenant of a public key with its funnels' origins, or undefined for an unknown key. */
+export async function findTrackingTenant(db: Db, publicKey: string): Promise<TrackingTenant | undefined> {
+  const rows = await db
+    .selectFrom('tenants')
+    .leftJoin('funnels', 'funnels.tenant_id', 'tenants.id')
+    .select(['tenants.id as tenantId', 'funnels.slug', 'funnels.origins'])
+    .where('tenants.public_key', '=', publicKey)
+    .orderBy('funnels.slug')
+    .execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  return {
+    tenantId: first.tenantId,
+    funnels: rows.flatMap((r) => (r.slug ? [{ slug: r.slug, origins: r.origins ?? [] }] : [])),
+  };
+}
+
+/** Every funnel origin of every tenant: what a CORS preflight (which carries no key) may come from. */
+export async function listAllFunnelOrigins(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ origin: string }>`SELECT DISTINCT unnest(origins) AS origin FROM funnels`.execute(db);
+  return rows.map((r) => r.origin);
+}
+
+/** The click row made from a click event: its id follows from the event's, so a rerun finds it. */
+export function clickIdOfEvent(eventId: string): string {
+  return `clk_${eventId.replace(/^evt_/, '')}`;
+}
+
+/**
+ * Upserts the session, the click and the identities of one tracking event. A session keeps the
+ * earliest event's landing data (whatever order events are processed in) and spans all its events.
+ */
+export async function recordTrackingEvent(trx: Transaction<Database>, event: EventRow): Promise<void> {
+  if (!(TRACKING_EVENT_TYPES as readonly string[]).includes(event.type)) return;
+  const p: TrackingPayload = parseTrackingPayload(event.payload);
+  const isBot = event.flags.includes(TRACKING_FLAGS.bot);
+  const clickId = event.type === 'click' ? clickIdOfEvent(event.id) : null;
+  const utm = JSON.stringify(p.utm);
+
+  await trx
+    .insertInto('sessions')
+    .values({
+      tenant_id: event.tenant_id,
+      id: p.sessionId,
+      visitor_id: p.visitorId,
+      funnel_slug: p.funnelSlug,
+      started_at: event.occurred_at,
+      last_seen_at: event.occurred_at,
+      click_id: clickId,
+      fbclid: p.fbclid,
+      fbc: p.fbc,
+      fbp: p.fbp,
+      landing_url: p.url,
+      referrer: p.referrer,
+      utm,
+      client_ip: event.client_ip,
+      user_agent: event.user_agent,
+      is_bot: isBot,
+    })
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'id']).doUpdateSet({
+        started_at: sql`least(sessions.started_at, excluded.started_at)`,
+        last_seen_at: sql`greatest(sessions.last_seen_at, excluded.last_seen_at)`,
+        funnel_slug: earliestNonNull('funnel_slug'),
+        click_id: earliestNonNull('click_id'),
+        fbclid: earliestNonNull('fbclid'),
+        fbc: earliestNonNull('fbc'),
+        fbp: earliestNonNull('fbp'),
+        landing_url: earliestNonNull('landing_url'),
+        referrer: earliestNonNull('referrer'),
+        client_ip: earliestNonNull('client_ip'),
+        user_agent: earliestNonNull('user_agent'),
+        utm: sql`CASE WHEN excluded.started_at < sessions.started_at
+          THEN (CASE WHEN excluded.utm = '{}'::jsonb THEN sessions.utm ELSE excluded.utm END)
+          ELSE (CASE WHEN sessions.utm = '{}'::jsonb THEN excluded.utm ELSE sessions.utm END) END`,
+        is_bot: sql`sessions.is_bot OR excluded.is_bot`,
+      }),
+    )
+    .execute();
+
+  if (clickId) {
+    await trx
+      .insertInto('clicks')
+      .values({
+        tenant_id: event.tenant_id,
+        id: clickId,
+        event_id: event.id,
+        visitor_id: p.visitorId,
+        session_id: p.sessionId,
+        occurred_at: event.occurred_at,
+        fbclid: p.fbclid,
+        gclid: p.gclid,
+        ttclid: p.ttclid,
+        fbc: p.fbc,
+        fbp: p.fbp,
+        url: p.url,
+        utm,
+        client_ip: event.client_ip,
+        user_agent: event.user_agent,
+        is_bot: isBot,
+      })
+      .onConflict((oc) => oc.columns(['tenant_id', 'id']).doNothing())
+      .execute();
+  }
+
+  // Bots never become identities: identity matching must not link a purchase to a crawler's visit.
+  const identities = isBot
+    ? []
+    : ([
+        ['email', p.user.emailHash],
+        ['phone', p.user.phoneHash],
+      ] as const).filter((entry): entry is ['email' | 'phone', string] => typeof entry[1] === 'string');
+  if (identities.length > 0) {
+    await trx
+      .insertInto('identities')
+      .values(
+        identities.map(([kind, hash]) => ({
+          tenant_id: event.tenant_id,
+          kind,
+          value_hash: hash,
+          visitor_id: p.visitorId,
+          session_id: p.sessionId,
+          event_id: event.id,
+          source: event.type,
+          seen_at: event.occurred_at,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'kind', 'value_hash', 'session_id']).doUpdateSet({
+          event_id: sql`CASE WHEN excluded.seen_at > identities.seen_at THEN excluded.event_id ELSE identities.event_id END`,
+          seen_at: sql`greatest(identities.seen_at, excluded.seen_at)`,
+        }),
+      )
+      .execute();
+  }
+}
+
+/** The value of the session's earliest event that has one (order-independent, so reruns are no-ops). */
+function earliestNonNull(column: string): RawBuilder<string | null> {
+  const current = sql.ref(`sessions.${column}`);
+  const incoming = sql.ref(`excluded.${column}`);
+  return sql`CASE WHEN excluded.started_at < sessions.started_at
+    THEN coalesce(${incoming}, ${current}) ELSE coalesce(${current}, ${incoming}) END`;
+}
