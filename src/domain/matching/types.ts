@@ -1,0 +1,85 @@
+// The words of matching, as the rest of the hub uses them.
+//
+//   session      one visit of one browser (sid_…), with its landing URL, fbc/fbp, IP and user agent
+//   visitor      one browser over time (first-party cookie); one person may have several
+//   click        an ad click (fbclid/gclid/ttclid) seen at the start of a session
+//   sighting     an e-mail or phone (hashed) a visitor typed on a tracked page (initiate_checkout, lead)
+//   match        the link of one conversion to a session/click/visitor, with method, confidence, evidence
+//
+// The matcher reads sessions, clicks and sightings through `MatchLookups`, so the rules stay free of
+// SQL and are tested with plain arrays.
+
+export type MatchMethod = 'passthrough' | 'identity' | 'fingerprint' | 'unmatched';
+
+export interface SessionRecord {
+  id: string;
+  visitorId: string;
+  startedAt: Date;
+  lastSeenAt: Date;
+  clickId: string | null;
+  fbc: string | null;
+  fbp: string | null;
+  landingUrl: string | null;
+  clientIp: string | null;
+  userAgent: string | null;
+  isBot: boolean;
+}
+
+export interface ClickRecord {
+  id: string;
+  visitorId: string;
+  sessionId: string;
+  occurredAt: Date;
+  fbclid: string | null;
+  fbc: string | null;
+  fbp: string | null;
+  url: string | null;
+  clientIp: string | null;
+  userAgent: string | null;
+  isBot: boolean;
+}
+
+export interface IdentitySighting {
+  kind: 'email' | 'phone';
+  visitorId: string;
+  sessionId: string;
+  seenAt: Date;
+  source: string;
+}
+
+export interface TimeRange {
+  from: Date;
+  to: Date;
+}
+
+/** Reads the matcher needs, scoped to one tenant by whoever builds them. */
+export interface MatchLookups {
+  findSessions(sessionIds: string[]): Promise<SessionRecord[]>;
+  findIdentitySightings(kind: 'email' | 'phone', valueHash: string, range: TimeRange): Promise<IdentitySighting[]>;
+  findNetworkSessions(clientIp: string, range: TimeRange): Promise<SessionRecord[]>;
+  findVisitorClicks(visitorId: string, range: TimeRange): Promise<ClickRecord[]>;
+}
+
+/** Why a conversion was (or was not) linked: stored in matches.evidence for operators. */
+export interface MatchEvidence {
+  /** The pass-through tokens found in the conversion's tracking parameters, and where. */
+  passthrough?: { token: string; field: string; found: boolean; reason?: string }[];
+  identity?: { email?: number; phone?: number; matchedOn: ('email' | 'phone')[]; conflict?: boolean };
+  fingerprint?: { clientIp: string; candidates: number; reason?: string };
+  /** Milliseconds from the linked click (or the session start) to the conversion. */
+  clickToConversionMs?: number;
+  attributionModel: 'last_click' | 'first_click';
+  windows: { clickDays: number; identityDays: number; fingerprintMinutes: number };
+  inheritedFrom?: string;
+}
+
+export interface MatchResult {
+  method: MatchMethod;
+  confidence: number;
+  session: SessionRecord | null;
+  click: ClickRecord | null;
+  visitorId: string | null;
+  evidence: MatchEvidence;
+  /** Reasons for the operator (also written to conversions.flags). */
+  flags: string[];
+}

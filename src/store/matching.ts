@@ -1,0 +1,198 @@
+// Reads the matcher needs (sessions, clicks, identity sightings, sessions on a network) and the
+// matches it writes. Every query is scoped by tenant and served by an index that starts with it.
+import type { Transaction } from 'kysely';
+import type { Db } from './connect.ts';
+import type { Database, MatchMethod } from './database.ts';
+import type {
+  ClickRecord,
+  IdentitySighting,
+  MatchLookups,
+  SessionRecord,
+  TimeRange,
+} from '../domain/matching/types.ts';
+
+type Executor = Db | Transaction<Database>;
+
+/** The matcher's lookups for one tenant, on the caller's connection or transaction. */
+export function matchLookups(db: Executor, tenantId: string): MatchLookups {
+  return {
+    findSessions: (ids) => findSessions(db, tenantId, ids),
+    findIdentitySightings: (kind, hash, range) => findIdentitySightings(db, tenantId, kind, hash, range),
+    findNetworkSessions: (ip, range) => findNetworkSessions(db, tenantId, ip, range),
+    findVisitorClicks: (visitorId, range) => findVisitorClicks(db, tenantId, visitorId, range),
+  };
+}
+
+const SESSION_COLUMNS = [
+  'id', 'visitor_id', 'started_at', 'last_seen_at', 'click_id', 'fbc', 'fbp', 'landing_url', 'client_ip', 'user_agent', 'is_bot',
+] as const;
+
+interface SessionRow {
+  id: string;
+  visitor_id: string;
+  started_at: Date;
+  last_seen_at: Date;
+  click_id: string | null;
+  fbc: string | null;
+  fbp: string | null;
+  landing_url: string | null;
+  client_ip: string | null;
+  user_agent: string | null;
+  is_bot: boolean;
+}
+
+function toSession(r: SessionRow): SessionRecord {
+  return {
+    id: r.id,
+    visitorId: r.visitor_id,
+    startedAt: new Date(r.started_at),
+    lastSeenAt: new Date(r.last_seen_at),
+    clickId: r.click_id,
+    fbc: r.fbc,
+    fbp: r.fbp,
+    landingUrl: r.landing_url,
+    clientIp: r.client_ip,
+    userAgent: r.user_agent,
+    isBot: r.is_bot,
+  };
+}
+
+export async function findSessions(db: Executor, tenantId: string, ids: string[]): Promise<SessionRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('sessions').select(SESSION_COLUMNS).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+  return rows.map(toSession);
+}
+
+/** Sightings of one hashed e-mail/phone in the range, on sessions not flagged as bots. */
+export async function findIdentitySightings(
+  db: Executor,
+  tenantId: string,
+  kind: 'email' | 'phone',
+  valueHash: string,
+  range: TimeRange,
+): Promise<IdentitySighting[]> {
+  const rows = await db
+    .selectFrom('identities as i')
+    .leftJoin('sessions as s', (j) => j.onRef('s.tenant_id', '=', 'i.tenant_id').onRef('s.id', '=', 'i.session_id'))
+    .select(['i.kind', 'i.visitor_id', 'i.session_id', 'i.seen_at', 'i.source'])
+    .where('i.tenant_id', '=', tenantId)
+    .where('i.kind', '=', kind)
+    .where('i.value_hash', '=', valueHash)
+    .where('i.seen_at', '>=', range.from)
+    .where('i.seen_at', '<=', range.to)
+    .where((eb) => eb.or([eb('s.is_bot', 'is', null), eb('s.is_bot', '=', false)]))
+    .orderBy('i.seen_at', 'desc')
+    .limit(200)
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, visitorId: r.visitor_id, sessionId: r.session_id, seenAt: new Date(r.seen_at), source: r.source }));
+}
+
+/** Sessions seen on one client IP in the range (sessions_network_idx). */
+export async function findNetworkSessions(db: Executor, tenantId: string, clientIp: string, range: TimeRange): Promise<SessionRecord[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select(SESSION_COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('client_ip', '=', clientIp)
+    .where('last_seen_at', '>=', range.from)
+    .where('started_at', '<=', range.to)
+    .orderBy('last_seen_at', 'desc')
+    .limit(50)
+    .execute();
+  return rows.map(toSession);
+}
+
+export async function findVisitorClicks(db: Executor, tenantId: string, visitorId: string, range: TimeRange): Promise<ClickRecord[]> {
+  const rows = await db
+    .selectFrom('clicks')
+    .select(CLICK_COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('visitor_id', '=', visitorId)
+    .where('occurred_at', '>=', range.from)
+    .where('occurred_at', '<=', range.to)
+    .orderBy('occurred_at', 'desc')
+    .limit(100)
+    .execute();
+  return rows.map(toClick);
+}
+
+export async function findClick(db: Executor, tenantId: string, clickId: string): Promise<ClickRecord | undefined> {
+  const row = await db
+    .selectFrom('clicks')
+    .select(CLICK_COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', clickId)
+    .executeTakeFirst();
+  return row ? toClick(row) : undefined;
+}
+
+const CLICK_COLUMNS = ['id', 'visitor_id', 'session_id', 'occurred_at', 'fbclid', 'fbc', 'fbp', 'url', 'client_ip', 'user_agent', 'is_bot'] as const;
+
+interface ClickRow {
+  id: string;
+  visitor_id: string;
+  session_id: string;
+  occurred_at: Date;
+  fbclid: string | null;
+  fbc: string | null;
+  fbp: string | null;
+  url: string | null;
+  client_ip: string | null;
+  user_agent: string | null;
+  is_bot: boolean;
+}
+
+function toClick(r: ClickRow): ClickRecord {
+  return {
+    id: r.id,
+    visitorId: r.visitor_id,
+    sessionId: r.session_id,
+    occurredAt: new Date(r.occurred_at),
+    fbclid: r.fbclid,
+    fbc: r.fbc,
+    fbp: r.fbp,
+    url: r.url,
+    clientIp: r.client_ip,
+    userAgent: r.user_agent,
+    isBot: r.is_bot,
+  };
+}
+
+export interface NewMatch {
+  tenantId: string;
+  conversionId: string;
+  method: MatchMethod;
+  confidence: number;
+  visitorId: string | null;
+  sessionId: string | null;
+  clickId: string | null;
+  evidence: Record<string, unknown>;
+}
+
+/** Writes a conversion's match; the first one stays (a replay of the same conversion changes nothing). */
+export async function insertMatch(trx: Transaction<Database>, m: NewMatch): Promise<boolean> {
+  const result = await trx
+    .insertInto('matches')
+    .values({
+      tenant_id: m.tenantId,
+      conversion_id: m.conversionId,
+      method: m.method,
+      confidence: m.confidence,
+      visitor_id: m.visitorId,
+      session_id: m.sessionId,
+      click_id: m.clickId,
+      evidence: JSON.stringify(m.evidence),
+    })
+    .onConflict((oc) => oc.columns(['tenant_id', 'conversion_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function findMatch(db: Executor, tenantId: string, conversionId: string) {
+  return db
+    .selectFrom('matches')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('conversion_id', '=', conversionId)
+    .executeTakeFirst();
+}
