@@ -81,8 +81,11 @@ export function createLinkDecorator(extraHosts: readonly string[], utmParams: Re
       });
       // Capture phase: runs before the page's own handlers and before the browser follows the link,
       // so the href is right even for links rendered after the hub answered and not yet observed.
+      // composedPath()[0], not target: a link inside a shadow root (web-component page builders) is
+      // retargeted to its host at document level, and the observer never sees it — only this does.
       const onFollow = (event: Event) => {
-        const target = event.target instanceof Element ? event.target : null;
+        const origin = event.composedPath()[0];
+        const target = origin instanceof Element ? origin : null;
         const el = event.type === 'submit' ? target : target?.closest('a[href]');
         const checkoutUrl = el ? apply(el) : undefined;
         if (checkoutUrl) onCheckout(checkoutUrl);
