@@ -1,0 +1,14 @@
+// The Stripe gateway module: verify Stripe-Signature with the official library, parse events.
+import { redactHeaders, redactQuery } from '../shared/redact-evidence.ts';
+import { neverThrowing } from '../shared/safe-parse.ts';
+import type { GatewayModule } from '../types.ts';
+import { parseStripeWebhook } from './parse-stripe-webhook.ts';
+import { verifyStripeSignature } from './verify-stripe-signature.ts';
+
+export const stripeGateway: GatewayModule<'stripe'> = {
+  name: 'stripe',
+  verify: verifyStripeSignature,
+  parse: neverThrowing(parseStripeWebhook),
+  redactHeaders,
+  redactQuery,
+};

@@ -1,0 +1,52 @@
+// Stripe-Signature verification with the official library, against the time the hub received
+// the request (not "now": a replayed or re-processed delivery is judged by its arrival).
+//
+// Facts (stripe/stripe-node src/Webhooks.ts, protocols.md §4): header `t=<unix>,v1=<hex>[,v1=…]`;
+// signed payload `${t}.${rawBody}`, HMAC-SHA256 with the endpoint secret; a match of ANY v1 passes
+// (several v1 appear while a rolled secret overlaps); compared with the library's constant-time
+// secureCompare; DEFAULT_TOLERANCE 300 s; future timestamps are not rejected by the library.
+//
+// Every configured secret is tried so a tenant can roll its secret without downtime.
+import Stripe from 'stripe';
+import { singleHeader } from '../shared/header-value.ts';
+import { decodeUtf8Strict } from '../shared/read-json-body.ts';
+import type { GatewaySecrets, VerifyResult, WebhookRequest } from '../types.ts';
+
+export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
+export const STRIPE_TOLERANCE_SECONDS = 300;
+
+type Attempt = 'match' | 'stale' | 'mismatch' | 'malformed';
+
+function attempt(payload: string, header: string, secret: string, receivedAtMs: number): Attempt {
+  const signature = Stripe.webhooks.signature;
+  if (!signature) return 'malformed';
+  try {
+    signature.verifyHeader(payload, header, secret, STRIPE_TOLERANCE_SECONDS, undefined, receivedAtMs);
+    return 'match';
+  } catch (error) {
+    const message = error instanceof Error ? error.message : '';
+    // The library checks the signature before the age, so "tolerance" means the HMAC matched.
+    if (message.includes('tolerance')) return 'stale';
+    if (message.includes('No signatures found matching')) return 'mismatch';
+    return 'malformed';
+  }
+}
+
+export function verifyStripeSignature(req: WebhookRequest, secrets: GatewaySecrets['stripe']): VerifyResult {
+  const configured = secrets.webhookSecrets.map((secret) => secret.trim()).filter((secret) => secret !== '');
+  if (configured.length === 0) return { ok: false, reason: 'no Stripe webhook secret is configured for this connection' };
+  const header = singleHeader(req.headers, STRIPE_SIGNATURE_HEADER);
+  if (header === undefined || header.trim() === '') return { ok: false, reason: 'missing Stripe-Signature header' };
+  // The library decodes bytes leniently (invalid UTF-8 -> U+FFFD), which would let two different
+  // byte strings share one signature; Stripe sends UTF-8 JSON, so anything else is refused.
+  const payload = decodeUtf8Strict(req.rawBody);
+  if (payload === undefined || payload === '') return { ok: false, reason: 'body is empty or not valid UTF-8' };
+  const receivedAtMs = req.receivedAt.getTime();
+  if (!Number.isFinite(receivedAtMs)) return { ok: false, reason: 'receivedAt is not a valid time' };
+
+  const results = configured.map((secret) => attempt(payload, header, secret, receivedAtMs));
+  if (results.includes('match')) return { ok: true };
+  if (results.includes('stale')) return { ok: false, reason: `Stripe-Signature timestamp is more than ${STRIPE_TOLERANCE_SECONDS} s older than the delivery` };
+  if (results.includes('mismatch')) return { ok: false, reason: 'no v1 signature matches any configured webhook secret' };
+  return { ok: false, reason: 'Stripe-Signature header is malformed (expected t=…,v1=…)' };
+}
