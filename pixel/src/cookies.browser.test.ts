@@ -84,7 +84,7 @@ describe('syncMetaCookies', () => {
     }
   });
 
-  it('keeps _fbc for the same click, replaces it for a new click, never touches an existing _fbp', async () => {
+  it('keeps _fbc for the same click, replaces it for a new click, keeps an existing _fbp', async () => {
     const context = await browser.newContext();
     try {
       const page = await openAt(context, 'www.example.com');
@@ -98,8 +98,21 @@ describe('syncMetaCookies', () => {
       // A capi-param-builder cookie carries a 5th "appendix" segment; same click id → kept as is.
       await pixel.evaluate((p) => p.writeCookie('_fbc', 'fb.1.1600000000000.ClickB.AQQCAQAB', 60, 'example.com'));
       expect((await run('ClickB', 1_700_000_300_000)).fbc).toBe('fb.1.1600000000000.ClickB.AQQCAQAB');
+      // …and its 90 days slide, since it is defined on our domain (subdomainIndex 1).
+      const refreshed = (await context.cookies()).find((c) => c.name === '_fbc');
+      expect(refreshed?.domain).toBe('.example.com');
+      expect((refreshed?.expires ?? 0) * 1000 - Date.now()).toBeGreaterThan(89 * 86_400_000);
+      // A cookie on another level of the domain (index 2 = www.example.com) is read but not re-written.
+      await pixel.evaluate((p) => {
+        p.writeCookie('_fbp', '', 0, 'example.com');
+        p.writeCookie('_fbp', 'fb.2.1600000000000.1234567890', 60);
+      });
+      expect(await run(undefined, 1_700_000_350_000)).toMatchObject({ fbp: 'fb.2.1600000000000.1234567890' });
+      const fbps = (await context.cookies()).filter((c) => c.name === '_fbp');
+      expect(fbps.map((c) => [c.domain, c.value])).toEqual([['www.example.com', 'fb.2.1600000000000.1234567890']]);
+      expect((fbps[0]?.expires ?? 0) * 1000 - Date.now()).toBeLessThan(61_000);
       const second = await run('ClickC', 1_700_000_400_000);
-      expect(second).toEqual({ fbc: 'fb.1.1700000400000.ClickC', fbp: first.fbp });
+      expect(second.fbc).toBe('fb.1.1700000400000.ClickC');
     } finally {
       await context.close();
     }

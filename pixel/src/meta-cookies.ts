@@ -16,17 +16,17 @@ export interface MetaCookies {
 }
 
 export function syncMetaCookies(scope: CookieScope, fbclid: string | undefined, now: number): MetaCookies {
+  const prefix = 'fb.' + scope.subdomainIndex + '.';
   let fbc = readCookie('_fbc');
   // A new ad click replaces the old click id: keeping an older _fbc would credit the earlier ad.
   // Segment 3 is the fbclid; cookies from capi-param-builder carry a 5th "appendix" segment after it.
-  if (fbclid && fbc?.split('.')[3] !== fbclid) {
-    fbc = 'fb.' + scope.subdomainIndex + '.' + now + '.' + fbclid;
-    writeCookie('_fbc', fbc, META_COOKIE_MAX_AGE, scope.domain);
-  }
-  let fbp = readCookie('_fbp');
-  if (!fbp) {
-    fbp = 'fb.' + scope.subdomainIndex + '.' + now + '.' + randomTenDigits();
-    writeCookie('_fbp', fbp, META_COOKIE_MAX_AGE, scope.domain);
+  if (fbclid && fbc?.split('.')[3] !== fbclid) fbc = prefix + now + '.' + fbclid;
+  const fbp = readCookie('_fbp') || prefix + now + '.' + randomTenDigits();
+  // Write new values, and re-write existing ones to slide their 90 days as Meta's own param builder
+  // does — but only those defined on our domain (same subdomainIndex), or we would add a second
+  // cookie next to one that another script set on another level of the domain.
+  for (const [name, value] of [['_fbc', fbc], ['_fbp', fbp]]) {
+    if (value?.indexOf(prefix) === 0) writeCookie(name as string, value, META_COOKIE_MAX_AGE, scope.domain);
   }
   return { fbp, fbc };
 }
