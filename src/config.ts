@@ -55,6 +55,15 @@ export const configSchema = z
     HUB_LOG_LEVEL: logLevel.default('info'),
     HUB_QUEUE: z.enum(['db', 'sqs'], { message: 'expected db or sqs' }).default('db'),
     HUB_EVIDENCE: z.enum(['db', 's3'], { message: 'expected db or s3' }).default('db'),
+    // AWS region, credentials and endpoints (AWS_REGION, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_S3, …) are read by
+    // the AWS SDK itself from its standard variables; only the hub's own names live here.
+    HUB_SQS_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{0,40}$/, 'expected up to 40 letters, digits, hyphens or underscores')
+      .default('hub-'),
+    HUB_S3_BUCKET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(3, 'expected an S3 bucket name').optional()),
+    HUB_S3_PREFIX: z.string().default(''),
+    HUB_S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
     HUB_REDIS_URL: z.preprocess(
       (v) => (v === '' ? undefined : v),
       z.string().refine((v) => /^rediss?:\/\//.test(v), { message: 'expected a redis:// URL' }).optional(),
@@ -70,6 +79,9 @@ export const configSchema = z
         path: ['HUB_ENCRYPTION_KEY'],
         message: 'required when HUB_DATABASE_URL is set (32 bytes as 64 hex characters or base64; e.g. `openssl rand -hex 32`)',
       });
+    }
+    if (c.HUB_EVIDENCE === 's3' && !c.HUB_S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['HUB_S3_BUCKET'], message: 'required when HUB_EVIDENCE=s3' });
     }
   });
 
@@ -88,6 +100,11 @@ export interface Config {
   logLevel: z.infer<typeof logLevel>;
   queue: 'db' | 'sqs';
   evidence: 'db' | 's3';
+  sqsQueuePrefix: string;
+  s3Bucket: string | undefined;
+  /** Key prefix inside the bucket, '' or ending in '/'. */
+  s3Prefix: string;
+  s3ForcePathStyle: boolean;
   redisUrl: string | undefined;
   rateLimitPerMinute: number;
   shutdownTimeoutMs: number;
@@ -128,6 +145,10 @@ function toConfig(raw: RawConfig): Config {
     logLevel: raw.HUB_LOG_LEVEL,
     queue: raw.HUB_QUEUE,
     evidence: raw.HUB_EVIDENCE,
+    sqsQueuePrefix: raw.HUB_SQS_QUEUE_PREFIX,
+    s3Bucket: raw.HUB_S3_BUCKET,
+    s3Prefix: raw.HUB_S3_PREFIX.replace(/^\/+/, '').replace(/([^/])$/, '$1/'),
+    s3ForcePathStyle: raw.HUB_S3_FORCE_PATH_STYLE === 'true',
     redisUrl: raw.HUB_REDIS_URL,
     rateLimitPerMinute: raw.HUB_RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: raw.HUB_SHUTDOWN_TIMEOUT_MS,
