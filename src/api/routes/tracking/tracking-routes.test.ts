@@ -1,0 +1,342 @@
+// Guards the tracking contract: 202 only once durable (event + ingest job), ids created or echoed,
+// fbc derived, IP/UA taken from the request (X-Forwarded-For only from trusted proxies), bots and
+// clock skew flagged, PII only hashed, and every refusal (401/400/403/413/429, CORS) as problem+json.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, buildTestApp, createTenantViaApi, type TestApp } from '../../../../test/support/app.ts';
+import { STORE_KINDS } from '../../../../test/support/databases.ts';
+import { sha256Hex } from '../../../domain/identity/index.ts';
+
+const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+const LP = 'https://lp.example.com';
+
+interface Accepted {
+  id: string;
+  eventId: string;
+  visitorId: string;
+  sessionId: string;
+  fbc: string | null;
+  decorate: { sck: string; client_reference_id: string };
+}
+
+describe.each(STORE_KINDS)('tracking API on %s', (kind) => {
+  let t: TestApp;
+  let tenant: { id: string; publicKey: string; secretKey: string };
+  beforeAll(async () => {
+    t = await buildTestApp({ kind, config: { rateLimitPerMinute: 100_000 } });
+    tenant = await createTenantViaApi(t.app, 'Tracking');
+    await t.app.inject({ method: 'PUT', url: '/api/v1/funnels/main', headers: bearer(tenant.secretKey), payload: { origins: [LP] } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const track = (type: string, body: Record<string, unknown>, headers: Record<string, string> = {}, extra: { remoteAddress?: string } = {}) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/v1/track/${type}`,
+      headers: { 'user-agent': CHROME_UA, 'content-type': 'text/plain;charset=UTF-8', ...headers },
+      payload: JSON.stringify({ publicKey: tenant.publicKey, ...body }),
+      ...extra,
+    });
+  const eventRow = (id: string) => t.store.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const jobsFor = async (id: string) =>
+    (await t.store.db.selectFrom('jobs').select('payload').where('queue', '=', 'ingest-events').execute()).filter(
+      (j) => (typeof j.payload === 'string' ? JSON.parse(j.payload) : j.payload).eventId === id,
+    );
+
+  it('accepts a click durably, creating ids, deriving fbc and reading UTMs from the URL', async () => {
+    const before = Date.now();
+    const res = await track('click', { url: `${LP}/oferta?fbclid=IwAR2F4-dbP0l7&utm_source=fb&utm_campaign=bf`, fbp: 'fb.1.1700000000000.1234567890' });
+    expect(res.statusCode).toBe(202);
+    const body = res.json() as Accepted;
+    expect(body).toEqual({
+      id: expect.stringMatching(/^evt_[0-9a-f]{32}$/),
+      eventId: body.id,
+      visitorId: expect.stringMatching(/^vis_[0-9a-f]{32}$/),
+      sessionId: expect.stringMatching(/^sid_[0-9a-f]{32}$/),
+      fbc: expect.stringMatching(/^fb\.1\.\d{13}\.IwAR2F4-dbP0l7$/),
+      decorate: { sck: body.sessionId, client_reference_id: body.sessionId },
+    });
+    const fbcMs = Number(body.fbc!.split('.')[2]);
+    expect(fbcMs).toBeGreaterThanOrEqual(before);
+    expect(fbcMs).toBeLessThanOrEqual(Date.now());
+    const row = await eventRow(body.id);
+    expect(row).toMatchObject({
+      tenant_id: tenant.id,
+      type: 'click',
+      delivery_key: null,
+      status: 'received',
+      flags: [],
+      client_ip: '127.0.0.1',
+      user_agent: CHROME_UA,
+      raw_body: null,
+    });
+    expect(row.payload).toMatchObject({
+      eventId: body.id,
+      visitorId: body.visitorId,
+      sessionId: body.sessionId,
+      funnelSlug: 'main',
+      fbclid: 'IwAR2F4-dbP0l7',
+      fbc: body.fbc,
+      fbcSource: 'derived',
+      fbp: 'fb.1.1700000000000.1234567890',
+      utm: { source: 'fb', campaign: 'bf' },
+    });
+    expect(await jobsFor(body.id)).toHaveLength(1);
+  });
+
+  it('echoes the client ids, keeps a current fbc, and answers a retried beacon with the same ids', async () => {
+    const sent = {
+      eventId: 'pv-0001-abc',
+      visitorId: 'vis_0190a1b2c3d4e5f60718293a4b5c6d7e',
+      sessionId: 'sid_0190a1b2c3d4e5f60718293a4b5c6d7f',
+      url: `${LP}/?fbclid=Zz9`,
+      fbclid: 'Zz9',
+      fbc: 'fb.0.1700000000000.Zz9',
+    };
+    const first = await track('pageview', sent);
+    expect(first.statusCode).toBe(202);
+    const body = first.json() as Accepted;
+    expect(body).toMatchObject({ eventId: sent.eventId, visitorId: sent.visitorId, sessionId: sent.sessionId, fbc: sent.fbc });
+    expect(body.id).not.toBe(sent.eventId);
+    const again = await track('pageview', { ...sent, visitorId: undefined, sessionId: undefined });
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toEqual(body);
+    const rows = await t.store.db.selectFrom('events').select('id').where('delivery_key', '=', sent.eventId).execute();
+    expect(rows).toEqual([{ id: body.id }]);
+    expect(await jobsFor(body.id)).toHaveLength(1);
+  });
+
+  it('continues a session, and starts a new one on a new click id or after 30 idle minutes', async () => {
+    const t0 = Date.now() - 3 * 3600_000;
+    const at = (min: number) => new Date(t0 + min * 60_000).toISOString();
+    const first = (await track('click', { url: `${LP}/?fbclid=One`, occurredAt: at(0) })).json() as Accepted;
+    const pv = (await track('pageview', { url: `${LP}/precos`, sessionId: first.sessionId, visitorId: first.visitorId, occurredAt: at(20) })).json() as Accepted;
+    expect(pv.sessionId).toBe(first.sessionId);
+    const newClick = (await track('click', { url: `${LP}/?fbclid=Two`, sessionId: first.sessionId, occurredAt: at(25) })).json() as Accepted;
+    expect(newClick.sessionId).not.toBe(first.sessionId);
+    expect(newClick.decorate.sck).toBe(newClick.sessionId);
+    const idle = (await track('pageview', { url: `${LP}/`, sessionId: newClick.sessionId, occurredAt: at(56) })).json() as Accepted;
+    expect(idle.sessionId).not.toBe(newClick.sessionId);
+    expect((await eventRow(idle.id)).payload).toMatchObject({ replacedSessionId: newClick.sessionId });
+  });
+
+  it('takes the client IP from X-Forwarded-For only when the peer is a trusted proxy', async () => {
+    const untrusted = (await track('pageview', { url: LP }, { 'x-forwarded-for': '198.51.100.9' })).json() as Accepted;
+    expect((await eventRow(untrusted.id)).client_ip).toBe('127.0.0.1');
+    const proxied = await buildTestApp({ store: t.store, config: { trustedProxies: ['10.0.0.0/8'], rateLimitPerMinute: 1000 } });
+    try {
+      const send = (remoteAddress: string) =>
+        proxied.app.inject({
+          method: 'POST',
+          url: '/api/v1/track/pageview',
+          remoteAddress,
+          headers: { 'x-forwarded-for': '198.51.100.9', 'user-agent': CHROME_UA },
+          payload: { publicKey: tenant.publicKey, url: LP },
+        });
+      const viaProxy = (await send('10.1.2.3')).json() as Accepted;
+      expect((await eventRow(viaProxy.id)).client_ip).toBe('198.51.100.9');
+      const direct = (await send('192.0.2.1')).json() as Accepted;
+      expect((await eventRow(direct.id)).client_ip).toBe('192.0.2.1');
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('stores known bots flagged', async () => {
+    const res = await track('pageview', { url: LP }, { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' });
+    expect(res.statusCode).toBe(202);
+    expect((await eventRow(res.json().id)).flags).toEqual(['bot']);
+  });
+
+  it.each([
+    ['8 days old', -8 * 24 * 3600_000],
+    ['a day in the future', 24 * 3600_000],
+  ])('stores an event %s with the server time, flagged', async (_name, offset) => {
+    const clientTime = new Date(Date.now() + offset).toISOString();
+    const before = Date.now();
+    const res = await track('pageview', { url: LP, occurredAt: clientTime });
+    expect(res.statusCode).toBe(202);
+    const row = await eventRow(res.json().id);
+    expect(row.flags).toEqual(['clock_skew']);
+    expect(row.occurred_at.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(row.occurred_at.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(row.payload).toMatchObject({ clientOccurredAt: clientTime });
+  });
+
+  it('keeps a plausible client time', async () => {
+    const clientTime = new Date(Date.now() - 3600_000).toISOString();
+    const row = await eventRow((await track('pageview', { url: LP, occurredAt: clientTime })).json().id);
+    expect(row.occurred_at.toISOString()).toBe(clientTime);
+    expect(row.flags).toEqual([]);
+  });
+
+  it('hashes e-mail and phone on initiate_checkout and keeps the raw values nowhere', async () => {
+    const email = 'Maria.Silva+promo@Correio.COM.BR';
+    const res = await track('initiate_checkout', {
+      url: `${LP}/precos`,
+      checkout: { url: 'https://pay.hotmart.com/X123?off=abc', value: '197.00', currency: 'brl', contentIds: ['X123'] },
+      user: { email: `  ${email} `, phone: '+55 (11) 98765-4321' },
+    });
+    expect(res.statusCode).toBe(202);
+    const row = await eventRow(res.json().id);
+    expect(row.payload).toMatchObject({
+      checkout: { url: 'https://pay.hotmart.com/X123?off=abc', value: '197.00', currency: 'BRL', contentIds: ['X123'] },
+      user: { emailHash: sha256Hex('maria.silva+promo@correio.com.br'), phoneHash: sha256Hex('5511987654321') },
+    });
+    const everything = JSON.stringify(row) + (row.raw_body?.toString() ?? '');
+    for (const raw of ['maria', 'Maria', 'correio', 'CORREIO', '98765', '4321']) expect(everything).not.toContain(raw);
+    expect(t.logs.join('\n')).not.toContain('Maria.Silva');
+  });
+
+  it('flags an e-mail it cannot normalize instead of storing it', async () => {
+    const row = await eventRow((await track('initiate_checkout', { url: LP, user: { email: 'not an email' } })).json().id);
+    expect(row.flags).toEqual(['invalid_email']);
+    expect(JSON.stringify(row.payload)).not.toContain('not an email');
+  });
+
+  it('accepts the public key in the X-Hub-Public-Key header and JSON bodies', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/track/pageview',
+      headers: { 'x-hub-public-key': tenant.publicKey, 'content-type': 'application/json' },
+      payload: { url: LP },
+    });
+    expect(res.statusCode).toBe(202);
+  });
+
+  it('answers 401 for a missing or unknown public key and stores nothing', async () => {
+    const count = async () => (await t.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const before = await count();
+    for (const publicKey of [undefined, 'hub_pk_unknown', 'something-else']) {
+      const res = await track('click', { url: LP, publicKey });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json()).toMatchObject({ type: 'https://hub.dev/problems/unauthorized', status: 401, instance: '/api/v1/track/click' });
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('answers 400 with the failing paths for wrong types and invalid URLs, and ignores unknown fields', async () => {
+    const wrong = await track('initiate_checkout', {
+      url: 'not a url',
+      utm: { source: 42 },
+      checkout: { url: 'javascript:alert(1)', value: 197 },
+      occurredAt: 'yesterday',
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().type).toBe('https://hub.dev/problems/validation-error');
+    expect(wrong.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['checkout.url', 'checkout.value', 'occurredAt', 'url', 'utm.source']);
+    const unknown = await track('pageview', { url: LP, somethingNew: { deep: true }, utm: { source: 'x', extra: 1 } });
+    expect(unknown.statusCode).toBe(202);
+    expect(JSON.stringify((await eventRow(unknown.json().id)).payload)).not.toContain('somethingNew');
+    const nul = await track('pageview', { url: LP, fbclid: 'a\u0000b' });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().errors[0].path).toBe('fbclid');
+  });
+
+  it('answers malformed JSON with 400 and an oversized body with 413', async () => {
+    const malformed = await t.app.inject({ method: 'POST', url: '/api/v1/track/click', headers: { 'content-type': 'text/plain' }, payload: '{"publicKey": ' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().type).toBe('https://hub.dev/problems/malformed-json');
+    const big = await track('click', { url: LP, referrer: `${LP}/?pad=${'x'.repeat(300 * 1024)}` });
+    expect(big.statusCode).toBe(413);
+    expect(big.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('allows CORS only from funnel origins, preflight included, and counts refusals', async () => {
+    const other = await createTenantViaApi(t.app, 'Other');
+    await t.app.inject({ method: 'PUT', url: '/api/v1/funnels/x', headers: bearer(other.secretKey), payload: { origins: ['https://other.example.org'] } });
+    const refused = async () => (await t.deps.metrics.corsRefused.get()).values[0]?.value ?? 0;
+    const preflight = (origin: string) =>
+      t.app.inject({
+        method: 'OPTIONS',
+        url: '/api/v1/track/click',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-hub-public-key' },
+      });
+
+    const ok = await preflight(LP);
+    expect(ok.statusCode).toBe(204);
+    expect(ok.headers['access-control-allow-origin']).toBe(LP);
+    expect(String(ok.headers['access-control-allow-methods'])).toContain('POST');
+    expect(String(ok.headers['access-control-allow-headers']).toLowerCase()).toContain('x-hub-public-key');
+
+    const start = await refused();
+    const stranger = await preflight('https://evil.example.net');
+    expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
+    expect(stranger.statusCode).toBeGreaterThanOrEqual(400);
+    expect(await refused()).toBe(start + 1);
+
+    const fromFunnel = await track('click', { url: `${LP}/?fbclid=c1` }, { origin: LP });
+    expect(fromFunnel.statusCode).toBe(202);
+    expect(fromFunnel.headers['access-control-allow-origin']).toBe(LP);
+    // another tenant's funnel origin passes the preflight but not the request with this tenant's key
+    const count = async () => (await t.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const before = await count();
+    const crossTenant = await track('click', { url: 'https://other.example.org/' }, { origin: 'https://other.example.org' });
+    expect(crossTenant.statusCode).toBe(403);
+    expect(crossTenant.headers['access-control-allow-origin']).toBeUndefined();
+    expect(crossTenant.headers['content-type']).toContain('application/problem+json');
+    expect(await count()).toBe(before);
+    expect(await refused()).toBe(start + 2);
+    // server-side callers send no Origin: allowed with the key, no CORS headers
+    const server = await track('click', { url: LP });
+    expect(server.statusCode).toBe(202);
+    expect(server.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('accepts a funnel origin added a moment ago', async () => {
+    const fresh = await createTenantViaApi(t.app, 'Fresh');
+    const origin = 'https://fresh.example.com';
+    const first = await t.app.inject({ method: 'POST', url: '/api/v1/track/pageview', headers: { origin }, payload: { publicKey: fresh.publicKey, url: origin } });
+    expect(first.statusCode).toBe(403);
+    await t.app.inject({ method: 'PUT', url: '/api/v1/funnels/new', headers: bearer(fresh.secretKey), payload: { origins: [origin] } });
+    await new Promise((r) => setTimeout(r, 1100));
+    const later = await t.app.inject({ method: 'POST', url: '/api/v1/track/pageview', headers: { origin }, payload: { publicKey: fresh.publicKey, url: origin } });
+    expect(later.statusCode).toBe(202);
+    expect(later.headers['access-control-allow-origin']).toBe(origin);
+  });
+
+  it('publishes the tracking endpoints in the OpenAPI document', async () => {
+    const spec = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
+    for (const type of ['click', 'pageview', 'initiate_checkout']) {
+      const op = spec.paths[`/api/v1/track/${type}`].post;
+      expect(op.responses).toHaveProperty('202');
+      const ref: string = op.requestBody.content['application/json'].schema.$ref;
+      const schema = spec.components.schemas[ref.split('/').pop()!];
+      expect(schema.properties).toHaveProperty('fbclid');
+      if (type !== 'initiate_checkout') expect(schema.required).toContain('url');
+    }
+  });
+});
+
+describe('tracking rate limits', () => {
+  let t: TestApp;
+  let keys: string[];
+  beforeAll(async () => {
+    t = await buildTestApp({ config: { rateLimitPerMinute: 3 } });
+    keys = [(await createTenantViaApi(t.app, 'A')).publicKey, (await createTenantViaApi(t.app, 'B')).publicKey, (await createTenantViaApi(t.app, 'C')).publicKey];
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const send = (publicKey: string, remoteAddress: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/track/pageview', remoteAddress, payload: { publicKey, url: LP } });
+
+  it('limits each public key, whatever the IP', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await send(keys[0]!, `192.0.2.${i + 1}`)).statusCode);
+    expect(statuses).toEqual([202, 202, 202, 429]);
+  });
+
+  it('limits each IP, whatever the key, with a problem and Retry-After', async () => {
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await send(keys[1 + (i % 2)]!, '198.51.100.50')).statusCode);
+    expect(statuses).toEqual([202, 202, 202]);
+    const limited = await send(keys[2]!, '198.51.100.50');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['content-type']).toContain('application/problem+json');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json()).toMatchObject({ type: 'https://hub.dev/problems/rate-limited', status: 429 });
+  });
+});

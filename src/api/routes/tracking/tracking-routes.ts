@@ -1,0 +1,176 @@
+// POST /api/v1/track/{click,pageview,initiate_checkout}: the pixel's and server-side callers' events.
+// Per request: IP rate limit → public key → origin check (CORS) → key rate limit → schema → enrich →
+// durable write (event + ingest job, group-committed) → 202. Nothing slow happens before the answer.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fastifyCors from '@fastify/cors';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../../deps.ts';
+import { problems } from '../../problem.ts';
+import { errorResponses } from '../../schemas.ts';
+import { newId } from '../../../lib/ids.ts';
+import { findEvent } from '../../../store/events.ts';
+import type { TrackingTenant } from '../../../store/tracking.ts';
+import {
+  SessionMemoryCache,
+  TRACKING_EVENT_TYPES,
+  buildTrackingEvent,
+  parseTrackingPayload,
+  type TrackingPayload,
+} from '../../../domain/tracking/index.ts';
+import { PUBLIC_KEY_PREFIX } from '../../../domain/tenancy/api-keys.ts';
+import { createFunnelOriginSet, createTrackingTenantCache, funnelOfOrigin } from './tracking-access.ts';
+import { trackAccepted, trackBodies } from './tracking-schemas.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    trackingTenant: TrackingTenant | null;
+  }
+}
+
+const MAX_USER_AGENT = 1024;
+const ALLOWED_HEADERS = ['content-type', 'x-hub-public-key', 'x-request-id'];
+
+export function trackingRoutes(deps: AppDeps) {
+  const tenants = createTrackingTenantCache(deps.store.db);
+  const origins = createFunnelOriginSet(deps.store.db);
+  const sessions = new SessionMemoryCache();
+  const clock = deps.clock ?? (() => new Date());
+
+  return async (app: FastifyInstance) => {
+    await app.register(
+      async (scope) => {
+        scope.decorateRequest('trackingTenant', null);
+        await scope.register(fastifyRateLimit, { global: false, max: deps.config.rateLimitPerMinute, timeWindow: 60_000, cache: 10_000 });
+        const limitByIp = scope.createRateLimit({ keyGenerator: (req) => `ip:${req.ip}` });
+        const limitByKey = scope.createRateLimit({ keyGenerator: (req) => `pk:${req.trackingTenant?.tenantId ?? ''}` });
+        const enforce = async (limit: typeof limitByIp, request: FastifyRequest) => {
+          const state = await limit(request);
+          if (!state.isAllowed && state.isExceeded) throw problems.rateLimited(Math.max(1, state.ttlInSeconds));
+        };
+
+        scope.addHook('onRequest', async (request) => {
+          if (request.method !== 'OPTIONS') await enforce(limitByIp, request);
+        });
+
+        // The key is in the body (or a header), so authentication waits for the body to be parsed.
+        scope.addHook('preValidation', async (request) => {
+          if (request.method === 'OPTIONS') return;
+          const key = publicKeyOf(request);
+          if (!key) throw problems.unauthorized('Send the tenant public key as `publicKey` or the X-Hub-Public-Key header.');
+          const tenant = key.startsWith(PUBLIC_KEY_PREFIX) && key.length <= 128 ? await tenants.get(key) : undefined;
+          if (!tenant) throw problems.unauthorized('Unknown public key.');
+          request.trackingTenant = tenant;
+        });
+
+        // Browsers may call only from a funnel origin. A preflight carries no key, so it is allowed for a
+        // funnel origin of any tenant; the request itself must come from one of its own tenant's funnels.
+        await scope.register(fastifyCors, {
+          hook: 'preValidation',
+          delegator: async (request: FastifyRequest) => {
+            const origin = request.headers.origin;
+            const base = { methods: ['POST'], allowedHeaders: ALLOWED_HEADERS, exposedHeaders: ['x-request-id'], maxAge: 7200 };
+            if (request.method === 'OPTIONS') {
+              if (origin && (await origins.has(origin))) return { ...base, origin };
+              deps.metrics.corsRefused.inc();
+              return { origin: false };
+            }
+            if (origin === undefined) return { origin: false }; // a server-side caller: no CORS involved
+            const tenant = request.trackingTenant;
+            if (tenant && (allows(tenant, origin) || allows((await tenants.refresh(publicKeyOf(request) ?? '')) ?? tenant, origin))) {
+              return { ...base, origin };
+            }
+            deps.metrics.corsRefused.inc();
+            throw problems.forbidden(`Origin ${origin.slice(0, 200)} is not an origin of this tenant's funnels.`);
+          },
+        });
+
+        scope.addHook('preValidation', async (request) => {
+          if (request.method !== 'OPTIONS') await enforce(limitByKey, request);
+        });
+
+        const routes = scope.withTypeProvider<ZodTypeProvider>();
+        for (const type of TRACKING_EVENT_TYPES) {
+          routes.post(
+            `/${type}`,
+            {
+              schema: {
+                summary: `Track a ${type.replace('_', ' ')}`,
+                tags: ['tracking'],
+                security: [{ publicKey: [] }],
+                body: trackBodies[type],
+                response: { 202: trackAccepted, ...errorResponses },
+              },
+            },
+            async (request, reply) => {
+              const tenant = request.trackingTenant!;
+              const origin = request.headers.origin ?? (request.body.url ? new URL(request.body.url).origin : null);
+              const userAgent = request.headers['user-agent']?.slice(0, MAX_USER_AGENT) ?? null;
+              const built = buildTrackingEvent(request.body, {
+                type,
+                now: clock(),
+                userAgent,
+                funnelSlug: funnelOfOrigin(tenant, origin),
+                sessions,
+                newId,
+              });
+              const written = await deps.ingest.write({
+                enqueue: true,
+                event: {
+                  id: built.id,
+                  tenant_id: tenant.tenantId,
+                  type,
+                  gateway: null,
+                  delivery_key: built.deliveryKey,
+                  occurred_at: built.occurredAt,
+                  flags: built.flags,
+                  payload: JSON.stringify(built.payload),
+                  // Never the raw body: it may hold the buyer's e-mail and phone.
+                  raw_body: null,
+                  raw_headers: null,
+                  evidence_ref: null,
+                  client_ip: request.ip,
+                  user_agent: userAgent,
+                  error: null,
+                },
+              });
+              deps.metrics.ingested.inc({ type, outcome: written.duplicate ? 'duplicate' : 'accepted' });
+              // A retried beacon gets the ids of the first delivery.
+              const payload = written.duplicate ? await storedPayload(deps, tenant.tenantId, written.id) : built.payload;
+              return reply.code(202).send(acceptedBody(written.id, payload));
+            },
+          );
+        }
+      },
+      { prefix: '/api/v1/track' },
+    );
+  };
+}
+
+function publicKeyOf(request: FastifyRequest): string | undefined {
+  const body = request.body as { publicKey?: unknown } | null | undefined;
+  if (body && typeof body === 'object' && typeof body.publicKey === 'string' && body.publicKey) return body.publicKey;
+  const header = request.headers['x-hub-public-key'];
+  return typeof header === 'string' && header ? header : undefined;
+}
+
+function allows(tenant: TrackingTenant, origin: string): boolean {
+  return tenant.funnels.some((f) => f.origins.includes(origin));
+}
+
+async function storedPayload(deps: AppDeps, tenantId: string, id: string): Promise<TrackingPayload> {
+  const row = await findEvent(deps.store.db, tenantId, id);
+  if (!row) throw new Error(`duplicate event ${id} not found`);
+  return parseTrackingPayload(row.payload);
+}
+
+function acceptedBody(id: string, p: TrackingPayload) {
+  return {
+    id,
+    eventId: p.eventId,
+    visitorId: p.visitorId,
+    sessionId: p.sessionId,
+    fbc: p.fbc,
+    decorate: { sck: p.sessionId, client_reference_id: p.sessionId },
+  };
+}
