@@ -88,6 +88,15 @@ describe('buildServerEvent', () => {
     expect(pt.ok && pt.event.user_data.ph).toEqual([sha('351912345678')]);
   });
 
+  it('passes through values already hashed upstream, lowercased, without hashing twice', () => {
+    const emailHash = sha('maria@example.com');
+    const result = buildServerEvent(
+      purchase({ eventSourceUrl: null, user: { email: [emailHash.toUpperCase(), 'maria@example.com'], phone: sha('5511999998888') } }),
+      NOW,
+    );
+    expect(result.ok && result.event.user_data).toEqual({ em: [emailHash], ph: [sha('5511999998888')] });
+  });
+
   it('drops an invalid IP address instead of sending it', () => {
     const result = buildServerEvent(purchase({ user: { email: 'a@x.com', clientIpAddress: '999.1.1.1' } }), NOW);
     expect(result.ok && result.event.user_data).toEqual({ em: [sha('a@x.com')] });

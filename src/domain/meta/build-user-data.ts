@@ -5,6 +5,9 @@
 // (facebook-nodejs-business-sdk src/objects/serverside/user-data.js normalizeAndHashMultiValues).
 // Values that fail normalization are dropped rather than hashed: a hash of junk matches nobody
 // and, for an e-mail or phone, tells Meta nothing. (Meta's newer parameter builder does the same.)
+// A value that is already a SHA-256 hex digest (hashed upstream, e.g. by the browser pixel) is
+// passed through lowercased, not hashed twice — as the SDK's ServerSideUtils.normalizeAndHash does
+// ("if normalized_input matches SHA256_REGEX … return normalized_input", utils.js).
 import { isIP } from 'node:net';
 import {
   normalizeCity,
@@ -26,15 +29,15 @@ export function buildUserData(user: CapiUserInput): MetaUserData {
   const phoneCountry = user.phoneCountry?.trim() || country?.toUpperCase() || DEFAULT_PHONE_COUNTRY;
 
   const userData: MetaUserData = {};
-  setHashed(userData, 'em', listOf(user.email).map((value) => normalizeEmail(value)));
-  setHashed(userData, 'ph', listOf(user.phone).map((value) => normalizePhone(value, phoneCountry)));
-  setHashed(userData, 'fn', [normalizeName(user.firstName)]);
-  setHashed(userData, 'ln', [normalizeName(user.lastName)]);
-  setHashed(userData, 'ct', [normalizeCity(user.city)]);
-  setHashed(userData, 'st', [normalizeState(user.state)]);
-  setHashed(userData, 'zp', [normalizeZip(user.zip, country)]);
-  setHashed(userData, 'country', [country]);
-  setHashed(userData, 'external_id', listOf(user.externalId).map((value) => normalizeExternalId(value)));
+  setHashed(userData, 'em', listOf(user.email).map(hashedOr(normalizeEmail)));
+  setHashed(userData, 'ph', listOf(user.phone).map(hashedOr((value) => normalizePhone(value, phoneCountry))));
+  setHashed(userData, 'fn', listOf(user.firstName).map(hashedOr(normalizeName)));
+  setHashed(userData, 'ln', listOf(user.lastName).map(hashedOr(normalizeName)));
+  setHashed(userData, 'ct', listOf(user.city).map(hashedOr(normalizeCity)));
+  setHashed(userData, 'st', listOf(user.state).map(hashedOr(normalizeState)));
+  setHashed(userData, 'zp', listOf(user.zip).map(hashedOr((value) => normalizeZip(value, country))));
+  if (country) setHashed(userData, 'country', [{ normalized: country }]);
+  setHashed(userData, 'external_id', listOf(user.externalId).map(hashedOr(normalizeExternalId)));
 
   // Meta: "must be a valid IPV4 or IPV6 address … No spaces"; an invalid one is worse than none.
   const ip = user.clientIpAddress?.trim();
@@ -51,9 +54,24 @@ export function buildUserData(user: CapiUserInput): MetaUserData {
 
 type HashedKey = 'em' | 'ph' | 'fn' | 'ln' | 'ct' | 'st' | 'zp' | 'country' | 'external_id';
 
-function setHashed(userData: MetaUserData, key: HashedKey, normalized: readonly (string | null)[]): void {
-  const hashes = [...new Set(normalized.filter((value): value is string => value !== null).map(sha256Hex))];
-  if (hashes.length > 0) userData[key] = hashes;
+/** A value ready to hash, one already hashed upstream, or nothing usable. */
+type Prepared = { normalized: string } | { hashed: string } | null;
+
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+function hashedOr(normalize: (raw: string) => string | null): (raw: string) => Prepared {
+  return (raw) => {
+    const trimmed = raw.trim();
+    if (SHA256_HEX.test(trimmed)) return { hashed: trimmed.toLowerCase() };
+    const normalized = normalize(raw);
+    return normalized === null ? null : { normalized };
+  };
+}
+
+function setHashed(userData: MetaUserData, key: HashedKey, prepared: readonly Prepared[]): void {
+  const hashes = prepared.flatMap((value) => (value === null ? [] : ['hashed' in value ? value.hashed : sha256Hex(value.normalized)]));
+  const unique = [...new Set(hashes)];
+  if (unique.length > 0) userData[key] = unique;
 }
 
 function listOf(value: string | readonly string[] | null | undefined): readonly string[] {

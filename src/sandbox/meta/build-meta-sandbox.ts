@@ -103,10 +103,13 @@ export function buildMetaSandbox(options: MetaSandboxOptions = {}): MetaSandbox 
       const { pixelId } = request.params;
       if (knownPixelIds && !knownPixelIds.has(pixelId)) {
         recorder.countRequest('rejected');
+        // Graph's answer for an object the token cannot see (code 100, subcode 33).
         return sendError(reply, {
-          ...invalidParameter(`Object with ID '${pixelId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 33),
-          message: `Unsupported post request. Object with ID '${pixelId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+          status: 400,
+          code: 100,
+          subcode: 33,
           type: 'GraphMethodException',
+          message: `Unsupported post request. Object with ID '${pixelId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
         });
       }
 
