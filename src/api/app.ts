@@ -1,6 +1,6 @@
 // buildApp(deps): the whole HTTP API as a Fastify instance. Tests drive it with inject();
 // src/bin adds the listener and graceful close.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
@@ -8,6 +8,7 @@ import {
   jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
+  type FastifyPluginAsyncZod,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.ts';
@@ -81,12 +82,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tenantRoutes(deps));
   await app.register(connectionRoutes(deps));
   await app.register(funnelRoutes(deps));
-  for (const register of extraRoutes) await app.register(register(deps));
+  for (const register of extraRoutes) await app.register(register(deps) as FastifyPluginAsyncZod);
 
   return app as unknown as FastifyInstance;
 }
 
-type RouteFactory = (deps: AppDeps) => Parameters<FastifyInstance['register']>[0];
+type RouteFactory = (deps: AppDeps) => FastifyPluginAsync | FastifyPluginAsyncZod;
 /** Route groups of the later parts (tracking, webhooks, operations) are listed in ./routes/index.ts. */
 import { extraRoutes } from './routes/index.ts';
 export type { RouteFactory };

@@ -2,8 +2,12 @@
 import type { RouteFactory } from '../app.ts';
 import { trackingRoutes } from './tracking/tracking-routes.ts';
 import { pixelRoutes } from './pixel/pixel-routes.ts';
+import { webhookRoutes } from './webhooks/webhook-routes.ts';
+import { operationsRoutes } from './operations/operations-routes.ts';
 
 export const extraRoutes: RouteFactory[] = [
   trackingRoutes,
   pixelRoutes,
+  webhookRoutes,
+  operationsRoutes,
 ];

@@ -1,0 +1,147 @@
+// Receiving one gateway delivery: authenticate on the raw bytes, then make it durable. The domain
+// answers with an outcome; webhook-routes.ts maps outcomes to HTTP in one switch.
+import { createHash } from 'node:crypto';
+import type { AppDeps } from '../../deps.ts';
+import type { GatewayModule, GatewayName, GatewaySecrets, WebhookRequest } from '../../../domain/gateways/index.ts';
+import { getGateway } from '../../../domain/gateways/index.ts';
+import { findTenant } from '../../../store/tenants.ts';
+import { getConnection, openConnectionSecret } from '../../../store/connections.ts';
+import { insertWebhookRejection } from '../../../store/events.ts';
+import { newId } from '../../../lib/ids.ts';
+import { TtlCache } from '../../../lib/ttl-cache.ts';
+
+export type WebhookOutcome =
+  | { kind: 'accepted'; id: string; duplicate: boolean }
+  | { kind: 'unprocessable'; id: string; duplicate: boolean; reason: string }
+  | { kind: 'not_json'; id: string; reason: string }
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'unknown_gateway' };
+
+interface Credentials {
+  tenantId: string;
+  secrets: unknown;
+}
+
+/** Per-app caches: tenant + decrypted secrets for a few seconds, so a burst costs one lookup. */
+export function createWebhookReceiver(deps: AppDeps) {
+  const credentials = new TtlCache<Credentials | null>(5_000, 5_000);
+
+  async function loadCredentials(tenantId: string, gateway: GatewayName): Promise<Credentials | null> {
+    return credentials.getOrLoad(`${tenantId}:${gateway}`, async () => {
+      if (!/^ten_[0-9a-f]{32}$/.test(tenantId)) return null;
+      const tenant = await findTenant(deps.store.db, tenantId);
+      if (!tenant) return null;
+      const conn = await getConnection(deps.store.db, tenant.id, gateway);
+      if (!conn) return null;
+      return { tenantId: tenant.id, secrets: openConnectionSecret(deps.box, conn) };
+    });
+  }
+
+  async function reject(gateway: string, tenantId: string | null, sourceIp: string, reason: string): Promise<WebhookOutcome> {
+    deps.metrics.webhookRejections.inc({ gateway, reason: reason.split(':')[0] ?? reason });
+    await insertWebhookRejection(deps.store.db, { id: newId('rej'), tenantId, gateway, sourceIp, reason });
+    return { kind: 'rejected', reason };
+  }
+
+  return async function receive(input: {
+    gateway: string;
+    tenantId: string | undefined;
+    req: WebhookRequest;
+    sourceIp: string;
+    contentType: string | undefined;
+  }): Promise<WebhookOutcome> {
+    const module = getGateway(input.gateway);
+    if (!module) return { kind: 'unknown_gateway' };
+    const gateway = module.name;
+    const creds = input.tenantId ? await loadCredentials(input.tenantId, gateway) : null;
+    // Unknown tenant and "gateway not connected" look the same from outside: nothing to probe.
+    if (!creds) {
+      const knownTenant = input.tenantId && (await findTenant(deps.store.db, input.tenantId)) ? input.tenantId : null;
+      return reject(gateway, knownTenant, input.sourceIp, input.tenantId ? 'not_connected: unknown tenant or gateway not connected' : 'no_tenant: ?tenant= is missing');
+    }
+    const verified = (module as GatewayModule).verify(input.req, creds.secrets as GatewaySecrets[typeof gateway] as never);
+    if (!verified.ok) return reject(gateway, creds.tenantId, input.sourceIp, `bad_signature: ${verified.reason}`);
+
+    const evidence = {
+      raw_body: input.req.rawBody,
+      raw_headers: module.redactHeaders(input.req.headers),
+    };
+    const base = {
+      tenant_id: creds.tenantId,
+      type: 'webhook' as const,
+      gateway,
+      occurred_at: input.req.receivedAt,
+      client_ip: input.sourceIp,
+      user_agent: headerValue(input.req.headers['user-agent']),
+      evidence_ref: null,
+      ...evidence,
+    };
+    const payloadMeta = { query: module.redactQuery(input.req.query), contentType: input.contentType ?? null };
+
+    if (!looksLikeJson(input.req.rawBody)) {
+      // Signed but not JSON: kept raw (nothing signed is dropped), answered 400 as the contract says.
+      const stored = await deps.ingest.write({
+        event: {
+          ...base,
+          id: newId('evt'),
+          delivery_key: `sha256:${sha256(input.req.rawBody)}`,
+          status: 'unprocessable',
+          flags: ['unprocessable', 'not_json'],
+          payload: JSON.stringify(payloadMeta),
+          error: 'body is not JSON',
+        },
+        enqueue: false,
+      });
+      return { kind: 'not_json', id: stored.id, reason: 'The body is not JSON.' };
+    }
+
+    const parsed = module.parse(input.req);
+    if (!parsed.ok) {
+      const stored = await deps.ingest.write({
+        event: {
+          ...base,
+          id: newId('evt'),
+          delivery_key: `sha256:${sha256(input.req.rawBody)}`,
+          status: 'unprocessable',
+          flags: ['unprocessable'],
+          payload: JSON.stringify(payloadMeta),
+          error: parsed.reason.slice(0, 1000),
+        },
+        enqueue: false,
+      });
+      deps.metrics.ingested.inc({ type: 'webhook', outcome: 'unprocessable' });
+      return { kind: 'unprocessable', id: stored.id, duplicate: stored.duplicate, reason: parsed.reason };
+    }
+
+    const stored = await deps.ingest.write({
+      event: {
+        ...base,
+        id: newId('evt'),
+        delivery_key: parsed.deliveryId.slice(0, 500),
+        flags: [],
+        payload: JSON.stringify({ ...payloadMeta, eventType: parsed.eventType, conversions: parsed.conversions.length }),
+        error: null,
+      },
+      enqueue: true,
+    });
+    deps.metrics.ingested.inc({ type: 'webhook', outcome: stored.duplicate ? 'duplicate' : 'accepted' });
+    return { kind: 'accepted', id: stored.id, duplicate: stored.duplicate };
+  };
+}
+
+function headerValue(v: string | string[] | undefined): string | null {
+  return (Array.isArray(v) ? v[0] : v)?.slice(0, 1000) ?? null;
+}
+
+function sha256(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+function looksLikeJson(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
