@@ -86,6 +86,7 @@ describe.each(gatewayNames)('%s: never throws', (name) => {
       expect(headers['stripe-signature']).toBe('[redacted]');
       expect(headers['x-hotmart-hottok']).toBe('[redacted]');
       expect(gateway.redactQuery({ ...req.query, signature: 'abc' })['signature']).toBe('[redacted]');
+      expect(Buffer.isBuffer(gateway.redactRawBody(req.rawBody))).toBe(true);
     }), { numRuns: 100 });
   });
 });

@@ -96,4 +96,9 @@ export interface GatewayModule<G extends GatewayName = GatewayName> {
   redactHeaders(headers: WebhookRequest['headers']): Record<string, string>;
   /** Evidence copy of the query string; Kiwify carries its signature there. */
   redactQuery(query: WebhookRequest['query']): Record<string, string>;
+  /**
+   * The body to keep as raw evidence. Byte-exact for gateways whose body is signed (a replay must
+   * verify again); Hotmart legacy bodies carry the account hottok, which is blanked.
+   */
+  redactRawBody(rawBody: Buffer): Buffer;
 }

@@ -3,6 +3,7 @@ import { redactHeaders, redactQuery } from '../shared/redact-evidence.ts';
 import { neverThrowing } from '../shared/safe-parse.ts';
 import type { GatewayModule } from '../types.ts';
 import { parseHotmartWebhook } from './parse-hotmart-webhook.ts';
+import { redactHotmartBody } from './redact-hotmart-body.ts';
 import { verifyHotmartSignature } from './verify-hotmart-signature.ts';
 
 export const hotmartGateway: GatewayModule<'hotmart'> = {
@@ -11,4 +12,5 @@ export const hotmartGateway: GatewayModule<'hotmart'> = {
   parse: neverThrowing(parseHotmartWebhook),
   redactHeaders,
   redactQuery,
+  redactRawBody: redactHotmartBody,
 };

@@ -1,5 +1,5 @@
 // The Kiwify gateway module: verify the HMAC-SHA1 `signature`, parse sales webhooks.
-import { redactHeaders, redactQuery } from '../shared/redact-evidence.ts';
+import { keepRawBody, redactHeaders, redactQuery } from '../shared/redact-evidence.ts';
 import { neverThrowing } from '../shared/safe-parse.ts';
 import type { GatewayModule } from '../types.ts';
 import { parseKiwifyWebhook } from './parse-kiwify-webhook.ts';
@@ -11,4 +11,5 @@ export const kiwifyGateway: GatewayModule<'kiwify'> = {
   parse: neverThrowing(parseKiwifyWebhook),
   redactHeaders,
   redactQuery,
+  redactRawBody: keepRawBody,
 };

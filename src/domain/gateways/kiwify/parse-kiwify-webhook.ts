@@ -86,7 +86,6 @@ function parseOrder(order: JsonRecord, req: WebhookRequest): ParseResult {
     orderId,
     productId: asText(product['product_id']),
     productName: asText(product['product_name']),
-    offerId: asText(product['offer_id']),
     subscriptionId: asText(order['subscription_id']) ?? asText(subscription?.['id']),
     ...money(order),
     occurredAt: occurredAt(kind, order, req),

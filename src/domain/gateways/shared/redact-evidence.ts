@@ -32,3 +32,8 @@ export function redactQuery(query: WebhookRequest['query']): Record<string, stri
   }
   return out;
 }
+
+/** For gateways whose signature covers the body: the evidence must stay byte-exact. */
+export function keepRawBody(rawBody: Buffer): Buffer {
+  return rawBody;
+}

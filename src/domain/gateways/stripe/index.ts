@@ -1,5 +1,5 @@
 // The Stripe gateway module: verify Stripe-Signature with the official library, parse events.
-import { redactHeaders, redactQuery } from '../shared/redact-evidence.ts';
+import { keepRawBody, redactHeaders, redactQuery } from '../shared/redact-evidence.ts';
 import { neverThrowing } from '../shared/safe-parse.ts';
 import type { GatewayModule } from '../types.ts';
 import { parseStripeWebhook } from './parse-stripe-webhook.ts';
@@ -11,4 +11,5 @@ export const stripeGateway: GatewayModule<'stripe'> = {
   parse: neverThrowing(parseStripeWebhook),
   redactHeaders,
   redactQuery,
+  redactRawBody: keepRawBody,
 };
