@@ -68,12 +68,12 @@ describe('hub CLI on the embedded database', () => {
   });
 
   it('has --help for every command', () => {
-    for (const cmd of [['start'], ['api'], ['worker'], ['migrate'], ['tenant', 'create']]) {
+    for (const cmd of [['start'], ['api'], ['worker'], ['migrate'], ['tenant', 'create'], ['replay'], ['reprocess']]) {
       const run = hub([...cmd, '--help']);
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('Usage: hub');
     }
-  });
+  }, 120_000);
 
   it('migrate reports an up-to-date database', () => {
     const run = hub(['migrate']);

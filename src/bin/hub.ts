@@ -1,9 +1,12 @@
 // The `hub` command: the one place where configuration meets the parts.
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfigOrExit } from '../cli/load-config.ts';
-import { serve } from '../cli/serve.ts';
-import { tenantCreate } from '../cli/tenant-create.ts';
-import { migrateCommand } from '../cli/migrate.ts';
+// Command implementations are imported when their command runs, so `--help` stays fast.
+const serve: typeof import('../cli/serve.ts').serve = async (...a) => (await import('../cli/serve.ts')).serve(...a);
+const tenantCreate: typeof import('../cli/tenant-create.ts').tenantCreate = async (...a) =>
+  (await import('../cli/tenant-create.ts')).tenantCreate(...a);
+const migrateCommand: typeof import('../cli/migrate.ts').migrateCommand = async (...a) =>
+  (await import('../cli/migrate.ts')).migrateCommand(...a);
 import { extraCommands } from '../cli/index.ts';
 import type { WorkerName } from '../workers/index.ts';
 

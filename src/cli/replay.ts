@@ -4,7 +4,6 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import pino from 'pino';
 import type { Config } from '../config.ts';
-import { openRuntime } from '../bin/runtime.ts';
 import { createLogger } from '../lib/logger.ts';
 import { newId } from '../lib/ids.ts';
 import { countQueuedForReplay, countReplayable, replayablePage, type ReplayFilter } from '../store/replays.ts';
@@ -27,6 +26,7 @@ function parseTime(name: string, v: string | undefined): Date | undefined {
 
 export async function replayRange(config: Config, options: Options, mode: 'replay' | 'reprocess'): Promise<{ replayId: string; queued: number }> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2));
+  const { openRuntime } = await import('../bin/runtime.ts');
   const runtime = await openRuntime(config, { migrate: !config.databaseUrl, logger });
   try {
     const filter: ReplayFilter = {

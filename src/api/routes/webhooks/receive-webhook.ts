@@ -63,7 +63,8 @@ export function createWebhookReceiver(deps: AppDeps) {
     if (!verified.ok) return reject(gateway, creds.tenantId, input.sourceIp, `bad_signature: ${verified.reason}`);
 
     const evidence = {
-      raw_body: input.req.rawBody,
+      // Old Hotmart bodies carry the hottok: the evidence copy must not.
+      raw_body: module.redactRawBody(input.req.rawBody),
       raw_headers: module.redactHeaders(input.req.headers),
     };
     const base = {

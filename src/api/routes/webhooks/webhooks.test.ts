@@ -52,6 +52,19 @@ describe.each(STORE_KINDS)('webhooks on %s', (kind) => {
     expect(jobs.filter((j) => (j.payload as { eventId: string }).eventId === body.id)).toHaveLength(1);
   });
 
+  it('accepts an old-style Hotmart body carrying the hottok, and keeps evidence without it', async () => {
+    const payload = { ...gatewayFixture('hotmart', 'purchase-approved'), id: 'hottok-in-body-1', hottok: HOTTOK };
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/webhooks/hotmart?tenant=${a.id}`,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(payload),
+    });
+    expect(res.statusCode).toBe(200);
+    const row = await t.store.db.selectFrom('events').selectAll().where('id', '=', res.json().id).executeTakeFirstOrThrow();
+    expect(Buffer.from(row.raw_body!).toString()).not.toContain(HOTTOK);
+  });
+
   it('20 concurrent copies of one delivery store one event', async () => {
     const d = signedHotmart(a.id, HOTTOK, { ...gatewayFixture('hotmart', 'purchase-complete'), id: 'concurrent-delivery-1' });
     const results = await Promise.all(Array.from({ length: 20 }, () => send(d)));
