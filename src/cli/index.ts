@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { replayCommands } from './replay.ts';
+import { sandboxCommands } from './sandbox.ts';
 
 export type CommandFactory = (program: Command, loadConfig: () => Config) => void;
 
-export const extraCommands: CommandFactory[] = [replayCommands];
+export const extraCommands: CommandFactory[] = [replayCommands, sandboxCommands];
