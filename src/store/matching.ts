@@ -196,3 +196,43 @@ export async function findMatch(db: Executor, tenantId: string, conversionId: st
     .where('conversion_id', '=', conversionId)
     .executeTakeFirst();
 }
+
+/**
+ * Replaces a conversion's match with a stronger one (a later delivery of the same conversion carried
+ * the pass-through id the first one lacked, as Stripe's checkout.session.completed does after
+ * payment_intent.succeeded). Only a weaker method is ever replaced.
+ */
+export async function upgradeMatch(trx: Transaction<Database>, m: NewMatch, weakerThan: MatchMethod[]): Promise<boolean> {
+  const result = await trx
+    .updateTable('matches')
+    .set({
+      method: m.method,
+      confidence: m.confidence,
+      visitor_id: m.visitorId,
+      session_id: m.sessionId,
+      click_id: m.clickId,
+      evidence: JSON.stringify(m.evidence),
+      matched_at: new Date(),
+    })
+    .where('tenant_id', '=', m.tenantId)
+    .where('conversion_id', '=', m.conversionId)
+    .where('method', 'in', weakerThan)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Gives a CAPI event that has not left yet (pending or waiting) a better payload; a sent one stays as sent. */
+export async function refreshUnsentCapiEventPayload(
+  trx: Transaction<Database>,
+  tenantId: string,
+  eventId: string,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  await trx
+    .updateTable('capi_events')
+    .set({ payload: JSON.stringify(payload), updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('event_id', '=', eventId)
+    .where('status', 'in', ['pending', 'waiting'])
+    .execute();
+}

@@ -1,6 +1,7 @@
 // The background workers a process can run. `hub worker <name>` starts one; `hub start` starts all.
 import type { Runtime } from '../bin/runtime.ts';
 import type { RunningWorker } from './queue-runner.ts';
+import { startMatchWorker } from './match/index.ts';
 import { startDispatchWorker } from './dispatch/index.ts';
 
 export type WorkerName = 'match' | 'dispatch';
@@ -8,6 +9,7 @@ export type WorkerFactory = (runtime: Runtime, workerId: string) => RunningWorke
 
 /** Filled in by the match and dispatch workers (src/workers/match, src/workers/dispatch). */
 export const workerRegistry: Partial<Record<WorkerName, WorkerFactory>> = {};
+workerRegistry.match = startMatchWorker;
 workerRegistry.dispatch = startDispatchWorker;
 
 export function startWorkers(runtime: Runtime, names: WorkerName[], workerId: string): RunningWorker[] {

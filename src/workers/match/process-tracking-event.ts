@@ -1,0 +1,58 @@
+// A tracking event (click, pageview, initiate_checkout): record its session, click and identities,
+// and for a human pageview or checkout start, the CAPI event whose event_id is the browser's
+// eventId, so Meta keeps one of the pixel's copy and ours.
+import type { Transaction } from 'kysely';
+import type { Database, EventRow } from '../../store/database.ts';
+import { recordTrackingEvent } from '../../store/tracking.ts';
+import { createCapiEventsForDispatch } from '../../store/capi-events.ts';
+import { setEventStatus } from '../../store/events.ts';
+import { TRACKING_FLAGS, parseTrackingPayload } from '../../domain/tracking/index.ts';
+import { buildServerEvent, metaEventNameFor } from '../../domain/meta/index.ts';
+import { isSha256Hex } from '../../domain/identity/index.ts';
+import type { MatchWorkerDeps } from './match-worker-deps.ts';
+
+export async function processTrackingEvent(trx: Transaction<Database>, event: EventRow, deps: MatchWorkerDeps): Promise<void> {
+  await recordTrackingEvent(trx, event);
+  const kind = event.type === 'pageview' ? 'pageview' : event.type === 'initiate_checkout' ? 'initiate_checkout' : null;
+  if (kind && !event.flags.includes(TRACKING_FLAGS.bot)) {
+    const p = parseTrackingPayload(event.payload);
+    const eventName = metaEventNameFor(kind, { sendRefundsAndChargebacks: false })!;
+    const built = buildServerEvent(
+      {
+        eventName,
+        eventTime: new Date(event.occurred_at),
+        eventId: p.eventId,
+        eventSourceUrl: p.url,
+        user: {
+          externalId: p.visitorId,
+          clientIpAddress: event.client_ip,
+          clientUserAgent: event.user_agent,
+          fbc: p.fbc,
+          fbp: p.fbp,
+        },
+        custom: p.checkout
+          ? { value: p.checkout.value, currency: p.checkout.currency, contentIds: p.checkout.contentIds, contentType: 'product' }
+          : null,
+      },
+      deps.now(),
+    );
+    if (built.ok) {
+      // The tracking side hashed e-mail and phone already (sha256 of the same normalization Meta asks for).
+      if (p.user.emailHash && isSha256Hex(p.user.emailHash)) built.event.user_data.em = [p.user.emailHash];
+      if (p.user.phoneHash && isSha256Hex(p.user.phoneHash)) built.event.user_data.ph = [p.user.phoneHash];
+    }
+    await createCapiEventsForDispatch(trx, deps.queue, [
+      {
+        tenantId: event.tenant_id,
+        eventId: p.eventId,
+        conversionId: null,
+        sourceEventId: event.id,
+        eventName,
+        status: built.ok ? 'pending' : 'not_sendable',
+        payload: built.ok ? (built.event as unknown as Record<string, unknown>) : {},
+        lastError: built.ok ? null : built.reason,
+      },
+    ]);
+  }
+  if (event.status !== 'dispatched') await setEventStatus(trx, event.tenant_id, event.id, 'processed');
+}
