@@ -7,7 +7,9 @@ import { createLogger, type Logger } from '../lib/logger.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
 import { createSecretBox, type SecretBox } from '../lib/secret-box.ts';
 import { createDbQueue } from '../queue/db-queue.ts';
+import { createOutboxRelay } from '../queue/outbox-relay.ts';
 import type { Queue } from '../queue/queue.ts';
+import { createSqsQueue } from '../queue/sqs-queue.ts';
 import { resolveEncryptionKey } from './encryption-key.ts';
 
 export interface Runtime {
@@ -34,7 +36,7 @@ export async function openRuntime(config: Config, options: { migrate?: boolean; 
     await store.close();
     throw err;
   }
-  const queue = createQueue(config, store);
+  const { queue, stop: stopQueue } = createQueue(config, store, logger);
   return {
     config,
     store,
@@ -43,17 +45,35 @@ export async function openRuntime(config: Config, options: { migrate?: boolean; 
     logger,
     metrics: createMetrics({ defaultMetrics: true }),
     async close() {
-      await queue.close();
+      await stopQueue();
       await store.close();
     },
   };
 }
 
-function createQueue(config: Config, store: Store): Queue {
+/** The configured queue driver, and how to stop it (with what runs beside it) before the database closes. */
+function createQueue(config: Config, store: Store, logger: Logger): { queue: Queue; stop(): Promise<void> } {
   switch (config.queue) {
-    case 'db':
-      return createDbQueue(store.db);
-    case 'sqs':
-      throw new Error('HUB_QUEUE=sqs is not available in this build yet; use HUB_QUEUE=db');
+    case 'db': {
+      const queue = createDbQueue(store.db);
+      return { queue, stop: () => queue.close() };
+    }
+    case 'sqs': {
+      // Every process that uses SQS relays the outbox: whatever it enqueues is published from here, and
+      // rows left by a process that died are published by any other (SKIP LOCKED shares the table).
+      const relay = createOutboxRelay({ db: store.db, publisher: { publish: (q, jobs) => queue.publish(q, jobs) }, logger });
+      const queue = createSqsQueue({ db: store.db, prefix: config.sqsQueuePrefix, logger, onEnqueue: () => relay.nudge() });
+      relay.start();
+      return {
+        queue,
+        async stop() {
+          await relay.stop();
+          // A last round, so a short command (replay) hands its jobs to SQS before it exits; what fails stays
+          // in the outbox for the next relay.
+          await relay.publishOnce().catch((err: unknown) => logger.warn({ err }, 'outbox left for the next relay'));
+          await queue.close();
+        },
+      };
+    }
   }
 }
