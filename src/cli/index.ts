@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { replayCommands } from './replay.ts';
 import { sandboxCommands } from './sandbox.ts';
+import { demoCommands } from './demo.ts';
 
 export type CommandFactory = (program: Command, loadConfig: () => Config) => void;
 
-export const extraCommands: CommandFactory[] = [replayCommands, sandboxCommands];
+export const extraCommands: CommandFactory[] = [replayCommands, sandboxCommands, demoCommands];
