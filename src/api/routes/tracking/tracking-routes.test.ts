@@ -340,3 +340,25 @@ describe('tracking rate limits', () => {
     expect(limited.json()).toMatchObject({ type: 'https://hub.dev/problems/rate-limited', status: 429 });
   });
 });
+
+describe('tracking rate limits shared through Redis (HUB_REDIS_URL)', () => {
+  it('counts requests to two API processes together', async () => {
+    const redisUrl = process.env.HUB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const a = await buildTestApp({ config: { rateLimitPerMinute: 3, redisUrl } });
+    const b = await buildTestApp({ store: a.store, config: { rateLimitPerMinute: 3, redisUrl } });
+    try {
+      const { publicKey } = await createTenantViaApi(a.app, 'Shared');
+      const statuses = [];
+      // fresh IPs each run: Redis keeps counts for a minute across test runs
+      const net = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+      for (const [i, app] of [a, b, a, b].entries()) {
+        const res = await app.app.inject({ method: 'POST', url: '/api/v1/track/pageview', remoteAddress: `${net}.${i + 1}`, payload: { publicKey, url: LP } });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses).toEqual([202, 202, 202, 429]);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { Redis } from 'ioredis';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { problems } from '../../problem.ts';
@@ -41,7 +42,22 @@ export function trackingRoutes(deps: AppDeps) {
     await app.register(
       async (scope) => {
         scope.decorateRequest('trackingTenant', null);
-        await scope.register(fastifyRateLimit, { global: false, max: deps.config.rateLimitPerMinute, timeWindow: 60_000, cache: 10_000 });
+        // With HUB_REDIS_URL the counts are shared by every API process; if Redis fails, requests pass
+        // (skipOnError): losing events is worse than a limit briefly not enforced.
+        const redis = deps.config.redisUrl ? new Redis(deps.config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1_000 }) : undefined;
+        if (redis) {
+          redis.on('error', (err) => scope.log.warn({ err }, 'rate-limit Redis unavailable'));
+          scope.addHook('onClose', async () => {
+            await redis.quit().catch(() => redis.disconnect());
+          });
+        }
+        await scope.register(fastifyRateLimit, {
+          global: false,
+          max: deps.config.rateLimitPerMinute,
+          timeWindow: 60_000,
+          cache: 10_000,
+          ...(redis ? { redis, nameSpace: 'hub:track-rate:', skipOnError: true } : {}),
+        });
         const limitByIp = scope.createRateLimit({ keyGenerator: (req) => `ip:${req.ip}` });
         const limitByKey = scope.createRateLimit({ keyGenerator: (req) => `pk:${req.trackingTenant?.tenantId ?? ''}` });
         const enforce = async (limit: typeof limitByIp, request: FastifyRequest) => {
