@@ -11,7 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsServer } from 'local-aws-sqs';
 import S3rver from 's3rver';
 
-// Emulators check nothing, but the SDK signs every request and needs some credentials and a region.
+// The SDK signs every request and needs some credentials and a region; local-aws-sqs accepts any.
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
 
@@ -57,8 +57,8 @@ export async function startS3Emulator(options: { buckets: string[] }): Promise<S
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
-    // Emulators serve buckets by path, not by host name.
-    client: () => new S3Client({ region, endpoint, credentials, forcePathStyle: true }),
+    // s3rver checks signatures against its one fixed key pair; emulators serve buckets by path, not host name.
+    client: () => new S3Client({ region, endpoint, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, forcePathStyle: true }),
     async stop() {
       await server.close();
       rmSync(directory, { recursive: true, force: true });
