@@ -9,7 +9,7 @@ import { PIXEL_CACHE_CONTROL } from './pixel-routes.ts';
 describe('GET /pixel.js', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await buildTestApp();
+    t = await buildTestApp({ kind: 'postgres' });
   });
   afterAll(async () => {
     await t?.close();

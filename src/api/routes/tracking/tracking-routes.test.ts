@@ -314,7 +314,7 @@ describe('tracking rate limits', () => {
   let t: TestApp;
   let keys: string[];
   beforeAll(async () => {
-    t = await buildTestApp({ config: { rateLimitPerMinute: 3 } });
+    t = await buildTestApp({ kind: 'postgres', config: { rateLimitPerMinute: 3 } });
     keys = [(await createTenantViaApi(t.app, 'A')).publicKey, (await createTenantViaApi(t.app, 'B')).publicKey, (await createTenantViaApi(t.app, 'C')).publicKey];
   });
   afterAll(async () => {
@@ -344,7 +344,7 @@ describe('tracking rate limits', () => {
 describe('tracking rate limits shared through Redis (HUB_REDIS_URL)', () => {
   it('counts requests to two API processes together', async () => {
     const redisUrl = process.env.HUB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const a = await buildTestApp({ config: { rateLimitPerMinute: 3, redisUrl } });
+    const a = await buildTestApp({ kind: 'postgres', config: { rateLimitPerMinute: 3, redisUrl } });
     const b = await buildTestApp({ store: a.store, config: { rateLimitPerMinute: 3, redisUrl } });
     try {
       const { publicKey } = await createTenantViaApi(a.app, 'Shared');
