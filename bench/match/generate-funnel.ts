@@ -2,7 +2,7 @@
 // People on one to three devices click ads, come back days later, type their e-mail and phone on a
 // checkout form (in whatever case and format), and some buy on Hotmart, Kiwify or Stripe. Real-world
 // trouble is mixed in: ad-blocked pixels (no tracking at all on that device), lost `sck` parameters,
-// shared IPs (mobile carriers' NAT, offices), bots, purchases days after the click, refunds (some
+// shared IPs (mobile carriers' NAT, offices), households sharing one phone, bots, purchases days after the click, refunds (some
 // delivered before their purchase), duplicate deliveries and the gateway's second event for one
 // payment, webhooks that overtake their session's tracking events, and buyers with bad data.
 import type { TrackRequest } from '../../src/domain/tracking/index.ts';
@@ -134,18 +134,21 @@ export function generateFunnel(options: FunnelOptions): Funnel {
       },
     });
 
+  let previousPhone: string | null = null;
   for (let i = 0; i < options.people; i++) {
     const firstName = pick(FIRST);
     const lastName = pick(LAST);
     const person: Person = {
       id: `person_${i}`,
       email: `${ascii(firstName)}.${ascii(lastName)}${int(1, 9999)}@${pick(DOMAINS)}`,
-      phoneDigits: `${pick(DDDS)}9${int(6000, 9999)}${int(1000, 9999)}`,
+      // 3 %: a household shares one phone (each person types their own e-mail with it).
+      phoneDigits: previousPhone !== null && chance(0.03) ? previousPhone : `${pick(DDDS)}9${int(6000, 9999)}${int(1000, 9999)}`,
       firstName,
       lastName,
       city: pick(CITIES),
       devices: [],
     };
+    previousPhone = person.phoneDigits;
     const deviceCount = chance(0.6) ? 1 : chance(0.75) ? 2 : 3;
     for (let k = 0; k < deviceCount; k++) {
       const mobile = k === 0 ? chance(0.8) : chance(0.3);

@@ -20,6 +20,7 @@ export function matchLookups(db: Executor, tenantId: string): MatchLookups {
     findIdentitySightings: (kind, hash, range) => findIdentitySightings(db, tenantId, kind, hash, range),
     findNetworkSessions: (ip, range) => findNetworkSessions(db, tenantId, ip, range),
     findVisitorClicks: (visitorId, range) => findVisitorClicks(db, tenantId, visitorId, range),
+    findSessionEmailHashes: (sessionIds) => findSessionEmailHashes(db, tenantId, sessionIds),
   };
 }
 
@@ -85,6 +86,25 @@ export async function findIdentitySightings(
     .limit(200)
     .execute();
   return rows.map((r) => ({ kind: r.kind, visitorId: r.visitor_id, sessionId: r.session_id, seenAt: new Date(r.seen_at), source: r.source }));
+}
+
+/** The hashed e-mails seen on these sessions. */
+export async function findSessionEmailHashes(
+  db: Executor,
+  tenantId: string,
+  sessionIds: string[],
+): Promise<{ sessionId: string; valueHash: string }[]> {
+  if (sessionIds.length === 0) return [];
+  // identities' primary key is (tenant, kind, value_hash, session); this reads by session, so it scans
+  // the tenant's e-mail identities — bounded here to the few sessions a phone was seen on.
+  const rows = await db
+    .selectFrom('identities')
+    .select(['session_id', 'value_hash'])
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', 'email')
+    .where('session_id', 'in', sessionIds)
+    .execute();
+  return rows.map((r) => ({ sessionId: r.session_id, valueHash: r.value_hash }));
 }
 
 /** Sessions seen on one client IP in the range (sessions_network_idx). */

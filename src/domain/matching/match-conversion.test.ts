@@ -36,6 +36,9 @@ function lookups(data: { sessions?: SessionRecord[]; clicks?: ClickRecord[]; sig
     async findVisitorClicks(visitorId) {
       return (data.clicks ?? []).filter((c) => c.visitorId === visitorId);
     },
+    async findSessionEmailHashes(ids) {
+      return (data.sightings ?? []).filter((s) => s.kind === 'email' && ids.includes(s.sessionId)).map((s) => ({ sessionId: s.sessionId, valueHash: s.hash }));
+    },
   };
 }
 
@@ -111,6 +114,18 @@ describe('matchConversion', () => {
     }
     const both = await run(purchase({ buyer: { phone: '11987654321', email: 'ana@example.com' } }), lookups({ sessions: [a], sightings }));
     expect(both.kind === 'matched' && both.result.confidence).toBe(CONFIDENCE.identityEmailAndPhone);
+  });
+
+  it('identity: a phone shared with someone who typed another e-mail is not the buyer’s', async () => {
+    const sightings = [
+      { kind: 'phone' as const, hash: PHONE_HASH, visitorId: 'vis_b', sessionId: SID_B, seenAt: hours(40), source: 'initiate_checkout' },
+      { kind: 'email' as const, hash: sha256Hex('spouse@example.com'), visitorId: 'vis_b', sessionId: SID_B, seenAt: hours(40), source: 'initiate_checkout' },
+    ];
+    const c = purchase({ buyer: { email: 'ana@example.com', phone: '11987654321' } });
+    const d = await run(c, lookups({ sessions: [b], sightings }));
+    expect(d.kind === 'matched' && d.result.method).toBe('unmatched');
+    const withoutEmail = await run(purchase({ buyer: { phone: '11987654321' } }), lookups({ sessions: [b], sightings }));
+    expect(withoutEmail.kind === 'matched' && withoutEmail.result.method).toBe('identity');
   });
 
   it('identity ignores sightings older than the window', async () => {

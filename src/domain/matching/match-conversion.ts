@@ -96,7 +96,10 @@ export async function matchConversion(
   flags.push(...ids.flags);
   const identityRange = rangeBefore(at, settings.identityWindowDays * DAY_MS);
   const emailSightings = ids.emailHash ? await lookups.findIdentitySightings('email', ids.emailHash, identityRange) : [];
-  const phoneSightings = ids.phoneHash ? await lookups.findIdentitySightings('phone', ids.phoneHash, identityRange) : [];
+  const allPhoneSightings = ids.phoneHash ? await lookups.findIdentitySightings('phone', ids.phoneHash, identityRange) : [];
+  // A phone is shared within families: a session where someone typed this phone with ANOTHER e-mail
+  // than the buyer's belongs to that someone, not to the buyer.
+  const phoneSightings = await withoutOtherPeoplesSessions(allPhoneSightings, ids.emailHash, lookups);
   const identity = chooseIdentitySighting(emailSightings, phoneSightings, settings);
   if (identity) {
     evidence.identity = {
@@ -104,6 +107,7 @@ export async function matchConversion(
       ...(ids.phoneHash ? { phone: phoneSightings.length } : {}),
       matchedOn: identity.matchedOn,
       ...(identity.conflict ? { conflict: true } : {}),
+      ...(allPhoneSightings.length > phoneSightings.length ? { phoneSightingsOfOthers: allPhoneSightings.length - phoneSightings.length } : {}),
     };
     const [session] = await lookups.findSessions([identity.sighting.sessionId]);
     if (session) {
@@ -136,6 +140,18 @@ export async function matchConversion(
     kind: 'matched',
     result: { method: 'unmatched', confidence: CONFIDENCE.unmatched, session: null, click: null, visitorId: null, evidence, flags },
   };
+}
+
+async function withoutOtherPeoplesSessions(
+  sightings: IdentitySighting[],
+  buyerEmailHash: string | null,
+  lookups: MatchLookups,
+): Promise<IdentitySighting[]> {
+  if (sightings.length === 0 || buyerEmailHash === null) return sightings;
+  const emails = await lookups.findSessionEmailHashes([...new Set(sightings.map((s) => s.sessionId))]);
+  const others = new Set(emails.filter((e) => e.valueHash !== buyerEmailHash).map((e) => e.sessionId));
+  const own = new Set(emails.filter((e) => e.valueHash === buyerEmailHash).map((e) => e.sessionId));
+  return sightings.filter((s) => own.has(s.sessionId) || !others.has(s.sessionId));
 }
 
 interface ChosenSighting {

@@ -58,13 +58,15 @@ export interface MatchLookups {
   findIdentitySightings(kind: 'email' | 'phone', valueHash: string, range: TimeRange): Promise<IdentitySighting[]>;
   findNetworkSessions(clientIp: string, range: TimeRange): Promise<SessionRecord[]>;
   findVisitorClicks(visitorId: string, range: TimeRange): Promise<ClickRecord[]>;
+  /** The hashed e-mails seen on these sessions (to tell a shared phone's other owner apart). */
+  findSessionEmailHashes(sessionIds: string[]): Promise<{ sessionId: string; valueHash: string }[]>;
 }
 
 /** Why a conversion was (or was not) linked: stored in matches.evidence for operators. */
 export interface MatchEvidence {
   /** The pass-through tokens found in the conversion's tracking parameters, and where. */
   passthrough?: { token: string; field: string; found: boolean; reason?: string }[];
-  identity?: { email?: number; phone?: number; matchedOn: ('email' | 'phone')[]; conflict?: boolean };
+  identity?: { email?: number; phone?: number; matchedOn: ('email' | 'phone')[]; conflict?: boolean; phoneSightingsOfOthers?: number };
   fingerprint?: { clientIp: string; candidates: number; reason?: string };
   /** Milliseconds from the linked click (or the session start) to the conversion. */
   clickToConversionMs?: number;
