@@ -64,6 +64,8 @@ function createQueue(config: Config, store: Store, logger: Logger): { queue: Que
       const relay = createOutboxRelay({ db: store.db, publisher: { publish: (q, jobs) => queue.publish(q, jobs) }, logger });
       const queue = createSqsQueue({ db: store.db, prefix: config.sqsQueuePrefix, logger, onEnqueue: () => relay.nudge() });
       relay.start();
+      // Create the queues now if missing (without holding up start: SQS may come up later; first use retries).
+      queue.queueUrls('ingest-events').catch((err: unknown) => logger.warn({ err }, 'SQS queues not ready; will retry on first use'));
       return {
         queue,
         async stop() {
