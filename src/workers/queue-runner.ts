@@ -81,7 +81,8 @@ export function startQueueWorker(options: RunnerOptions): RunningWorker {
       max: options.batchSize ?? spec.batchSize,
       visibilityMs: spec.visibilityMs,
       workerId,
-      waitMs: idleMs,
+      // SQS long-polls (one request waits for messages); the database driver polls every idleMs.
+      waitMs: queue.driver === 'sqs' ? 1000 : idleMs,
     });
     if (jobs.length === 0) return 0;
     let outcomes: JobOutcome[];
