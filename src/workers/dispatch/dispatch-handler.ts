@@ -44,15 +44,30 @@ export function createDispatchHandler(deps: DispatchWorkerDeps): JobHandler {
       });
       await Promise.all(
         [...groups].map(async ([tenantId, byEvent]) => {
-          const jobOutcomes = await dispatchTenantGroup(tenantId, byEvent, jobs, deps);
-          for (const [capiEventId, outcome] of jobOutcomes) {
-            for (const index of byEvent.get(capiEventId) ?? []) outcomes[index] = outcome;
+          try {
+            const jobOutcomes = await dispatchTenantGroup(tenantId, byEvent, jobs, deps);
+            for (const [capiEventId, outcome] of jobOutcomes) {
+              for (const index of byEvent.get(capiEventId) ?? []) outcomes[index] = outcome;
+            }
+          } catch (err) {
+            // One tenant's trouble (a database blip mid-round) does not hold back the others. Its
+            // jobs run again; an event that reached Meta but was not recorded is re-sent with the
+            // same event_id, which Meta deduplicates.
+            deps.logger?.error({ err, tenantId, events: byEvent.size }, 'dispatch round failed for a tenant; its jobs will run again');
+            for (const indexes of byEvent.values()) {
+              for (const index of indexes) outcomes[index] = { kind: 'retry', afterMs: groupRetryMs(jobs[index]?.attempts ?? 0, deps.rng), reason: String((err as Error)?.message ?? err) };
+            }
           }
         }),
       );
       return outcomes;
     },
   };
+}
+
+function groupRetryMs(attempt: number, rng: () => number): number {
+  const ceiling = Math.min(60_000, 1_000 * 2 ** attempt);
+  return ceiling / 2 + rng() * (ceiling / 2);
 }
 
 interface Round {
