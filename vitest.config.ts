@@ -8,5 +8,6 @@ export default defineConfig({
     // Two cores: files run in parallel, each on its own fresh database.
     pool: 'forks',
     maxWorkers: 2,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { IngestWriter } from './ingest/ingest-writer.ts';
+import type { EvidenceStore } from '../evidence/index.ts';
 
 export interface Lifecycle {
   /** True once shutdown began: /readyz answers 503 so load balancers stop sending. */
@@ -17,6 +18,8 @@ export interface AppDeps {
   store: Store;
   box: SecretBox;
   queue: Queue;
+  /** Where raw webhook bodies go when not in the events row (HUB_EVIDENCE=s3). */
+  evidence?: EvidenceStore;
   metrics: Metrics;
   /** Durable, group-committed writes of ingested events and their jobs. */
   ingest: IngestWriter;

@@ -11,11 +11,13 @@ import { createOutboxRelay } from '../queue/outbox-relay.ts';
 import type { Queue } from '../queue/queue.ts';
 import { createSqsQueue } from '../queue/sqs-queue.ts';
 import { resolveEncryptionKey } from './encryption-key.ts';
+import { createEvidenceStore, type EvidenceStore } from '../evidence/index.ts';
 
 export interface Runtime {
   config: Config;
   store: Store;
   queue: Queue;
+  evidence: EvidenceStore;
   box: SecretBox;
   logger: Logger;
   metrics: Metrics;
@@ -37,15 +39,18 @@ export async function openRuntime(config: Config, options: { migrate?: boolean; 
     throw err;
   }
   const { queue, stop: stopQueue } = createQueue(config, store, logger);
+  const evidence = createEvidenceStore(config);
   return {
     config,
     store,
     queue,
+    evidence,
     box: createSecretBox(key),
     logger,
     metrics: createMetrics({ defaultMetrics: true }),
     async close() {
       await stopQueue();
+      await evidence.close();
       await store.close();
     },
   };

@@ -10,6 +10,7 @@ import { createMetrics } from '../../src/lib/metrics.ts';
 import { createSecretBox } from '../../src/lib/secret-box.ts';
 import { createDbQueue } from '../../src/queue/db-queue.ts';
 import { createIngestWriter } from '../../src/api/ingest/ingest-writer.ts';
+import { createDbEvidenceStore } from '../../src/evidence/index.ts';
 import { createTestStore, type StoreKind, type TestStore } from './databases.ts';
 
 export interface TestApp {
@@ -40,6 +41,7 @@ export async function buildTestApp(
     store,
     box: createSecretBox(config.encryptionKey!),
     queue,
+    evidence: createDbEvidenceStore(),
     ingest: createIngestWriter(store, queue),
     metrics: createMetrics(),
     logger: createLogger(config.logLevel, sink),

@@ -9,7 +9,7 @@ export { matchWorkerDeps, type MatchWorkerDeps } from './match-worker-deps.ts';
 
 export function startMatchWorker(runtime: Runtime, workerId: string): RunningWorker {
   const handler = createMatchHandler(
-    matchWorkerDeps({ store: runtime.store, queue: runtime.queue, logger: runtime.logger, metrics: runtime.metrics }),
+    matchWorkerDeps({ store: runtime.store, queue: runtime.queue, evidence: runtime.evidence, logger: runtime.logger, metrics: runtime.metrics }),
   );
   return startQueueWorker({ queue: runtime.queue, handler, workerId, logger: runtime.logger, metrics: runtime.metrics });
 }

@@ -4,10 +4,13 @@ import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
 import type { Queue } from '../../queue/queue.ts';
 import type { Store } from '../../store/connect.ts';
+import type { EvidenceStore } from '../../evidence/index.ts';
 
 export interface MatchWorkerDeps {
   store: Pick<Store, 'db' | 'kind'>;
   queue: Queue;
+  /** Where raw webhook bodies are kept when not in the events row (HUB_EVIDENCE=s3). */
+  evidence?: EvidenceStore;
   logger?: Logger;
   metrics?: Metrics;
   now: () => Date;

@@ -2,6 +2,7 @@
 // normalization after a fix), then, for each conversion, in the caller's transaction: dedupe, match,
 // write the conversion, its match, and the CAPI event(s) with their dispatch jobs.
 import type { Transaction } from 'kysely';
+import { loadEventEvidence, type Evidence } from '../../evidence/index.ts';
 import type { Database, EventRow, EventStatus } from '../../store/database.ts';
 import { findTenant } from '../../store/tenants.ts';
 import { getConnection } from '../../store/connections.ts';
@@ -57,8 +58,9 @@ export async function processWebhookEvent(
 ): Promise<WebhookProcessResult> {
   const gateway = event.gateway ? getGateway(event.gateway) : undefined;
   if (!gateway) return markUnprocessable(trx, event, `unknown gateway "${event.gateway ?? ''}"`);
-  if (!event.raw_body) return markUnprocessable(trx, event, 'the raw body is not stored with the event; it cannot be parsed again');
-  const parsed = gateway.parse(webhookRequestOf(event));
+  const evidence = await loadEventEvidence(event, deps.evidence);
+  if (!evidence) return markUnprocessable(trx, event, 'the raw body is not stored with the event; it cannot be parsed again');
+  const parsed = gateway.parse(webhookRequestOf(event, evidence));
   if (!parsed.ok) return markUnprocessable(trx, event, parsed.reason);
 
   const tenant = await findTenant(trx, event.tenant_id);
@@ -265,10 +267,10 @@ async function markUnprocessable(trx: Transaction<Database>, event: EventRow, re
   return { kind: 'done', status: 'unprocessable' };
 }
 
-function webhookRequestOf(event: EventRow): WebhookRequest {
+function webhookRequestOf(event: EventRow, evidence: Evidence): WebhookRequest {
   const payload = (typeof event.payload === 'object' && event.payload !== null ? event.payload : {}) as { query?: unknown };
   const query = typeof payload.query === 'object' && payload.query !== null ? (payload.query as Record<string, string>) : {};
-  return { rawBody: Buffer.from(event.raw_body!), headers: { ...(event.raw_headers ?? {}) }, query, receivedAt: new Date(event.received_at) };
+  return { rawBody: evidence.body, headers: evidence.headers, query, receivedAt: new Date(event.received_at) };
 }
 
 function parseTime(value: string): Date | null {

@@ -9,6 +9,7 @@ import { decodeCursor, eventExists, listEvents, loadEventStory, loadStats } from
 import { newId } from '../../../lib/ids.ts';
 import { QUEUE_NAMES } from '../../../queue/queue.ts';
 import { presentStory, summarize } from './present-event.ts';
+import { loadEventEvidence } from '../../../evidence/index.ts';
 
 const eventTypes = z.enum(['click', 'pageview', 'initiate_checkout', 'webhook']);
 const eventStatuses = z.enum(['received', 'processed', 'matched', 'unmatched', 'dispatched', 'failed', 'unprocessable', 'rejected']);
@@ -89,6 +90,10 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       async (request) => {
         const story = await loadEventStory(deps.store.db, tenantOf(request).id, request.params.id);
         if (!story) throw problems.notFound('No such event.');
+        if (!story.event.raw_body && story.event.evidence_ref) {
+          const evidence = await loadEventEvidence(story.event, deps.evidence);
+          if (evidence) story.event = { ...story.event, raw_body: evidence.body, raw_headers: evidence.headers };
+        }
         return presentStory(story);
       },
     );

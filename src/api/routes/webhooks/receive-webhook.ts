@@ -62,20 +62,24 @@ export function createWebhookReceiver(deps: AppDeps) {
     const verified = (module as GatewayModule).verify(input.req, creds.secrets as GatewaySecrets[typeof gateway] as never);
     if (!verified.ok) return reject(gateway, creds.tenantId, input.sourceIp, `bad_signature: ${verified.reason}`);
 
-    const evidence = {
-      // Old Hotmart bodies carry the hottok: the evidence copy must not.
-      raw_body: module.redactRawBody(input.req.rawBody),
-      raw_headers: module.redactHeaders(input.req.headers),
-    };
+    const eventId = newId('evt');
+    // Old Hotmart bodies carry the hottok: the evidence copy must not.
+    const body = module.redactRawBody(input.req.rawBody);
+    const headers = module.redactHeaders(input.req.headers);
+    // With an external evidence store (S3) the bytes go there first and the row keeps the reference;
+    // a duplicate delivery leaves an unreferenced copy, which is harmless.
+    const evidenceRef = (await deps.evidence?.put({ tenantId: creds.tenantId, eventId, body, headers })) ?? null;
     const base = {
+      id: eventId,
       tenant_id: creds.tenantId,
       type: 'webhook' as const,
       gateway,
       occurred_at: input.req.receivedAt,
       client_ip: input.sourceIp,
       user_agent: headerValue(input.req.headers['user-agent']),
-      evidence_ref: null,
-      ...evidence,
+      evidence_ref: evidenceRef,
+      raw_body: evidenceRef ? null : body,
+      raw_headers: headers,
     };
     const payloadMeta = { query: module.redactQuery(input.req.query), contentType: input.contentType ?? null };
 
@@ -84,7 +88,6 @@ export function createWebhookReceiver(deps: AppDeps) {
       const stored = await deps.ingest.write({
         event: {
           ...base,
-          id: newId('evt'),
           delivery_key: `sha256:${sha256(input.req.rawBody)}`,
           status: 'unprocessable',
           flags: ['unprocessable', 'not_json'],
@@ -101,7 +104,6 @@ export function createWebhookReceiver(deps: AppDeps) {
       const stored = await deps.ingest.write({
         event: {
           ...base,
-          id: newId('evt'),
           delivery_key: `sha256:${sha256(input.req.rawBody)}`,
           status: 'unprocessable',
           flags: ['unprocessable'],
@@ -117,7 +119,6 @@ export function createWebhookReceiver(deps: AppDeps) {
     const stored = await deps.ingest.write({
       event: {
         ...base,
-        id: newId('evt'),
         delivery_key: parsed.deliveryId.slice(0, 500),
         flags: [],
         payload: JSON.stringify({ ...payloadMeta, eventType: parsed.eventType, conversions: parsed.conversions.length }),
