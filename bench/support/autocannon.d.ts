@@ -22,6 +22,20 @@ declare module 'autocannon' {
     overallRate?: number;
     timeout?: number;
     setupClient?: (client: { setBody(body: string): void }) => void;
+    requests?: Array<{
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+      /** Called before each request; returns the request to send. */
+      setupRequest?: (req: RequestParams) => RequestParams;
+    }>;
+  }
+  export interface RequestParams {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
   }
   export interface Result {
     requests: Histogram & { total: number; sent: number };
