@@ -15,6 +15,7 @@ import { upsertConnection } from '../../src/store/connections.ts';
 import { createTestDatabase } from '../../test/support/databases.ts';
 import { gatewayFixture } from '../../test/support/signed-webhooks.ts';
 import { startChildServer } from '../support/child-server.ts';
+import { reportFigures } from '../support/report-figures.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -112,6 +113,13 @@ try {
       '',
     ].join('\n'),
   );
+  const bench = 'webhooks';
+  reportFigures([
+    { bench, figure: 'bare Fastify req/s', value: bareMax.requests.average, unit: 'req/s' },
+    { bench, figure: 'Hotmart deliveries/s (max)', value: hotmartMax.requests.average, unit: 'req/s', baseline: bareMax.requests.average },
+    { bench, figure: 'Stripe deliveries/s (max)', value: stripeMax.requests.average, unit: 'req/s', baseline: bareMax.requests.average },
+    { bench, figure: `p99 at ${RATE}/s (worst of both)`, value: p99, unit: 'ms', target: '< 25 ms', pass: p99 < 25 },
+  ]);
   process.exitCode = p99 < 25 ? 0 : 1;
 } finally {
   await Promise.all([bare.stop(), hub.stop()]);
