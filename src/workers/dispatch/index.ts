@@ -6,28 +6,40 @@ import { createDispatchHandler } from './dispatch-handler.ts';
 import { dispatchWorkerDeps, type DispatchWorkerDeps } from './dispatch-worker-deps.ts';
 import { startResumeLoop } from './resume-waiting-events.ts';
 
+const DEFAULT_LOOPS = 2;
+
 export { createDispatchHandler } from './dispatch-handler.ts';
 export { dispatchWorkerDeps, type DispatchWorkerDeps } from './dispatch-worker-deps.ts';
 export { decideEventOutcome, type EventDecision } from './decide-event-outcome.ts';
 export { startResumeLoop, type ResumeLoop } from './resume-waiting-events.ts';
 
-/** Runs the dispatcher and its resume loop on an already built set of deps (tests, the demo, the bench). */
-export function runDispatchWorker(deps: DispatchWorkerDeps, workerId: string, options: { idleMs?: number } = {}): RunningWorker {
-  const worker = startQueueWorker({
-    queue: deps.queue,
-    handler: createDispatchHandler(deps),
-    workerId,
-    ...(deps.logger ? { logger: deps.logger } : {}),
-    ...(deps.metrics ? { metrics: deps.metrics } : {}),
-    ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
-  });
+/**
+ * Runs the dispatcher and its resume loop on an already built set of deps (tests, the demo, the
+ * bench). `loops` claim loops share the work (SKIP LOCKED keeps their jobs apart): while one waits
+ * on Meta or the database, the other claims and sends, so round trips overlap.
+ */
+export function runDispatchWorker(deps: DispatchWorkerDeps, workerId: string, options: { idleMs?: number; loops?: number } = {}): RunningWorker {
+  // PGlite has one connection: a second loop would only queue behind the first.
+  const count = options.loops ?? (deps.store.kind === 'pglite' ? 1 : DEFAULT_LOOPS);
+  const loops = Array.from({ length: Math.max(1, count) }, (_, i) =>
+    startQueueWorker({
+      queue: deps.queue,
+      handler: createDispatchHandler(deps),
+      workerId: `${workerId}#${i}`,
+      ...(deps.logger ? { logger: deps.logger } : {}),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
+    }),
+  );
   const resume = startResumeLoop(deps);
   return {
     async stop() {
       await resume.stop();
-      await worker.stop();
+      await Promise.all(loops.map((l) => l.stop()));
     },
-    idle: () => worker.idle(),
+    idle: async () => {
+      await Promise.all(loops.map((l) => l.idle()));
+    },
   };
 }
 
