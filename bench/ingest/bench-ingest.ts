@@ -8,6 +8,7 @@ import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 import { createTestDatabase } from '../../test/support/databases.ts';
 import { startChildServer } from '../support/child-server.ts';
+import { reportFigures } from '../support/report-figures.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -81,6 +82,13 @@ try {
     '',
   ];
   process.stdout.write(lines.join('\n'));
+  const bench = process.env.BENCH_LABEL ?? 'ingest';
+  reportFigures([
+    { bench, figure: 'bare Fastify, max', value: bareMax.requests.average, unit: 'req/s' },
+    { bench, figure: '/track/click, max', value: hubMax.requests.average, unit: 'req/s', target: '≥ 50 % of bare', pass: ratio >= 0.5, baseline: bareMax.requests.average },
+    { bench, figure: '/track/click p50 at half load', value: hubHalf.latency.p50, unit: 'ms' },
+    { bench, figure: '/track/click p99 at half load', value: hubHalf.latency.p99, unit: 'ms', target: '< 25 ms', pass: hubHalf.latency.p99 < 25 },
+  ]);
   process.exitCode = ratio >= 0.5 && hubHalf.latency.p99 < 25 ? 0 : 1;
 } finally {
   await Promise.all([bare.stop(), hub.stop()]);
