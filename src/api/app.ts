@@ -14,6 +14,7 @@ import {
 import type { AppDeps } from './deps.ts';
 import { registerErrorHandling } from './plugins/error-handler.ts';
 import { registerBodyParsers } from './plugins/body-parsers.ts';
+import { registerRequestTracing } from './plugins/request-tracing.ts';
 import { newId } from '../lib/ids.ts';
 import { healthRoutes } from './routes/health/health-routes.ts';
 import { tenantRoutes } from './routes/tenants/tenant-routes.ts';
@@ -41,6 +42,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  registerRequestTracing(app);
   registerErrorHandling(app);
   registerBodyParsers(app);
   app.decorateRequest('tenant', null);

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { Db } from '../store/connect.ts';
 import { newId } from '../lib/ids.ts';
 import type { ClaimedJob, DeadJob, Queue, QueueDepth, QueueName } from './queue.ts';
+import { stampTrace } from './trace-context.ts';
 
 export function createDbQueue(db: Db): Queue {
   return {
@@ -19,7 +20,7 @@ export function createDbQueue(db: Db): Queue {
             id: newId('job'),
             queue,
             tenant_id: j.tenantId,
-            payload: JSON.stringify(j.payload),
+            payload: JSON.stringify(stampTrace(j.payload)),
             run_at: j.delayMs ? sql<Date>`now() + ${`${j.delayMs} milliseconds`}::interval` : sql<Date>`now()`,
             locked_by: null,
             locked_until: null,

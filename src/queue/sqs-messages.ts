@@ -2,6 +2,9 @@
 // what the queue itself needs without parsing the body: the hub's job id (stable across retries, the
 // dead-letter queue and redrive), the tenant, the attempts already made, the last error, the trace context.
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { traceparentOf } from './trace-context.ts';
+
+export { traceparentOf };
 
 export interface JobEnvelope {
   /** The hub's id of the job (the outbox row's id), not SQS's MessageId, which changes on every re-send. */
@@ -23,17 +26,6 @@ export const MAX_DELAY_SECONDS = 900;
 export const MAX_VISIBILITY_SECONDS = 43_200;
 
 const ERROR_MAX_CHARS = 2000;
-
-/**
- * The hook for trace context: a producer that wants a job's trace to follow it puts the W3C
- * `traceparent` in the payload's `_trace` field (a string, or `{ traceparent }`).
- */
-export function traceparentOf(payload: unknown): string | undefined {
-  if (typeof payload !== 'object' || payload === null) return undefined;
-  const trace = (payload as { _trace?: unknown })._trace;
-  const value = typeof trace === 'object' && trace !== null ? (trace as { traceparent?: unknown }).traceparent : trace;
-  return typeof value === 'string' && /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(value) ? value : undefined;
-}
 
 export function toMessageAttributes(job: JobEnvelope): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {

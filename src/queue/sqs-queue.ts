@@ -36,6 +36,7 @@ import {
   toVisibilitySeconds,
   type JobEnvelope,
 } from './sqs-messages.ts';
+import { stampTrace } from './trace-context.ts';
 
 export interface SqsQueueOptions {
   db: Db;
@@ -160,7 +161,7 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
             id: newId('obx'),
             queue,
             tenant_id: j.tenantId,
-            payload: JSON.stringify(j.payload),
+            payload: JSON.stringify(stampTrace(j.payload)),
             // For a delayed job, the relay leaves the row alone until it is due (any delay, beyond SQS's 15 minutes).
             locked_until: j.delayMs ? sql<Date>`now() + ${`${Math.round(j.delayMs)} milliseconds`}::interval` : null,
           })) as never,

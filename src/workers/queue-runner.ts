@@ -5,6 +5,9 @@ import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { ClaimedJob, Queue, QueueName } from '../queue/queue.ts';
 import { jobCatalog } from '../queue/job-catalog.ts';
+import { traceparentOf } from '../queue/trace-context.ts';
+import { failSpan, startJobSpan, tracingEnabled, type Context, type JobSpan } from '../lib/tracing.ts';
+import { reportError, reportProblem } from '../lib/error-reporting.ts';
 
 export type JobOutcome =
   | { kind: 'ok' }
@@ -15,7 +18,44 @@ export type JobOutcome =
 
 export interface JobHandler {
   queue: QueueName;
-  handle(jobs: ClaimedJob[]): Promise<JobOutcome[]>;
+  handle(jobs: ClaimedJob[], tracing?: JobTracing): Promise<JobOutcome[]>;
+}
+
+/**
+ * Each claimed job has a CONSUMER span from claim to outcome, the child of the span that enqueued it.
+ * Handlers get a batch, so the runner hands them this to work on one job inside its span: what the
+ * work enqueues then carries the trace on (src/queue/trace-context.ts).
+ */
+export interface JobTracing {
+  /** Runs fn with the job's span active; just fn when tracing is off. */
+  run<T>(job: ClaimedJob, fn: () => Promise<T>): Promise<T>;
+  /** The job span's context, to parent or link other spans to; undefined when tracing is off. */
+  contextOf(job: ClaimedJob): Context | undefined;
+}
+
+export const untracedJobs: JobTracing = { run: (_job, fn) => fn(), contextOf: () => undefined };
+
+function traceJobs(queue: Queue, name: QueueName, jobs: ClaimedJob[]): { tracing: JobTracing; spans: Map<ClaimedJob, JobSpan> } | undefined {
+  if (!tracingEnabled()) return undefined;
+  const spans = new Map<ClaimedJob, JobSpan>();
+  for (const job of jobs) {
+    const span = startJobSpan(`${name} process`, traceparentOf(job.payload), {
+      'messaging.system': queue.driver === 'sqs' ? 'aws_sqs' : 'hub_db',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': name,
+      'messaging.message.id': job.id,
+      'hub.job.attempt': job.attempts + 1,
+      ...(job.tenantId ? { 'hub.tenant_id': job.tenantId } : {}),
+    });
+    if (span) spans.set(job, span);
+  }
+  return {
+    spans,
+    tracing: {
+      run: (job, fn) => spans.get(job)?.run(fn) ?? fn(),
+      contextOf: (job) => spans.get(job)?.context,
+    },
+  };
 }
 
 export interface RunnerOptions {
@@ -58,22 +98,41 @@ export function startQueueWorker(options: RunnerOptions): RunningWorker {
       };
     });
 
-  async function apply(job: ClaimedJob, outcome: JobOutcome): Promise<void> {
+  async function apply(job: ClaimedJob, outcome: JobOutcome, span: JobSpan | undefined): Promise<void> {
     metrics?.jobs.inc({ queue: handler.queue, outcome: outcome.kind });
-    switch (outcome.kind) {
-      case 'ok':
-        return queue.ack(job);
-      case 'handled':
-        return;
-      case 'retry': {
-        const result = await queue.retry(job, { delayMs: outcome.afterMs, error: outcome.reason, maxAttempts: spec.maxAttempts });
-        if (result === 'dead') logger?.warn({ jobId: job.id, queue: handler.queue, reason: outcome.reason }, 'job dead-lettered after retries');
-        return;
+    span?.span.setAttribute('hub.job.outcome', outcome.kind);
+    try {
+      switch (outcome.kind) {
+        case 'ok':
+          return await queue.ack(job);
+        case 'handled':
+          return;
+        case 'retry': {
+          const result = await queue.retry(job, { delayMs: outcome.afterMs, error: outcome.reason, maxAttempts: spec.maxAttempts });
+          if (result === 'dead') {
+            logger?.warn({ jobId: job.id, queue: handler.queue, reason: outcome.reason }, 'job dead-lettered after retries');
+            deadLettered(job, outcome.reason, span);
+          }
+          return;
+        }
+        case 'dead_letter':
+          logger?.warn({ jobId: job.id, queue: handler.queue, reason: outcome.reason }, 'job dead-lettered');
+          await queue.deadLetter(job, outcome.reason);
+          deadLettered(job, outcome.reason, span);
+          return;
       }
-      case 'dead_letter':
-        logger?.warn({ jobId: job.id, queue: handler.queue, reason: outcome.reason }, 'job dead-lettered');
-        return queue.deadLetter(job, outcome.reason);
+    } finally {
+      span?.span.end();
     }
+  }
+
+  function deadLettered(job: ClaimedJob, reason: string, span: JobSpan | undefined): void {
+    span?.span.setAttribute('hub.job.outcome', 'dead');
+    failSpan(span?.span, `dead-lettered: ${reason}`);
+    reportProblem(`${handler.queue} job dead-lettered`, {
+      tags: { queue: handler.queue, job_id: job.id, tenant_id: job.tenantId ?? undefined, trace_id: span?.span.spanContext().traceId },
+      extra: { reason: reason.slice(0, 1000), attempts: job.attempts + 1 },
+    });
   }
 
   async function round(): Promise<number> {
@@ -85,14 +144,19 @@ export function startQueueWorker(options: RunnerOptions): RunningWorker {
       waitMs: queue.driver === 'sqs' ? 1000 : idleMs,
     });
     if (jobs.length === 0) return 0;
+    const traced = traceJobs(queue, handler.queue, jobs);
     let outcomes: JobOutcome[];
     try {
-      outcomes = await handler.handle(jobs);
+      outcomes = await (traced ? handler.handle(jobs, traced.tracing) : handler.handle(jobs));
     } catch (err) {
       logger?.error({ err, queue: handler.queue, jobs: jobs.length }, 'job handler failed; retrying the batch');
+      reportError(err, { tags: { queue: handler.queue }, extra: { jobs: jobs.length } });
+      for (const span of traced?.spans.values() ?? []) failSpan(span.span, err);
       outcomes = jobs.map((j) => ({ kind: 'retry', afterMs: backoffMs(j.attempts), reason: String((err as Error)?.message ?? err) }));
     }
-    await Promise.all(jobs.map((job, i) => apply(job, outcomes[i] ?? { kind: 'retry', afterMs: backoffMs(job.attempts), reason: 'no outcome' })));
+    await Promise.all(
+      jobs.map((job, i) => apply(job, outcomes[i] ?? { kind: 'retry', afterMs: backoffMs(job.attempts), reason: 'no outcome' }, traced?.spans.get(job))),
+    );
     return jobs.length;
   }
 

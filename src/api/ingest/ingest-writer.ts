@@ -6,11 +6,14 @@ import type { Store } from '../../store/connect.ts';
 import type { NewEvent } from '../../store/database.ts';
 import { insertEvents, type InsertedEvent } from '../../store/events.ts';
 import type { Queue } from '../../queue/queue.ts';
+import { runOutsideTraces } from '../../lib/tracing.ts';
 
 export interface IngestItem {
   event: NewEvent;
   /** Enqueue an ingest job for the matcher (false for events stored only as evidence, e.g. unprocessable). */
   enqueue: boolean;
+  /** The request span's traceparent, carried to the matcher as the job's `_trace` (undefined when tracing is off). */
+  trace?: string | undefined;
 }
 
 export interface IngestWriter {
@@ -44,13 +47,22 @@ export function createIngestWriter(
       const jobs = batch
         .map((p, i) => ({ p, r: results[i]! }))
         .filter(({ p, r }) => p.item.enqueue && !r.duplicate)
-        .map(({ p, r }) => ({ tenantId: p.item.event.tenant_id, payload: { eventId: r.id, tenantId: p.item.event.tenant_id } }));
+        .map(({ p, r }) => {
+          const payload = { eventId: r.id, tenantId: p.item.event.tenant_id };
+          return { tenantId: p.item.event.tenant_id, payload: p.item.trace ? { ...payload, _trace: p.item.trace } : payload };
+        });
       await queue.enqueue(trx, 'ingest-events', jobs);
       return results;
     });
   }
 
   async function run(batch: Pending[]): Promise<void> {
+    // A batch holds many requests' events and runs in the async context of whichever request started
+    // it; each job's trace is its own request's (item.trace), never that one's.
+    return runOutsideTraces(() => writeBatch(batch));
+  }
+
+  async function writeBatch(batch: Pending[]): Promise<void> {
     try {
       const results = await commit(batch);
       batch.forEach((p, i) => p.resolve(results[i]!));

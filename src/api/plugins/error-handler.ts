@@ -2,6 +2,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpProblem, problems } from '../problem.ts';
+import { reportError } from '../../lib/error-reporting.ts';
+import { failSpan, traceIdOf } from '../../lib/tracing.ts';
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem): FastifyReply {
   for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
@@ -42,7 +44,14 @@ function toProblem(error: FastifyError): HttpProblem {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      failSpan(request.traceSpan ?? undefined, error);
+      // Unexpected failures only (4xx are the client's); the report carries no body, query or headers.
+      reportError(error, {
+        tags: { route: request.routeOptions.url ?? 'unmatched', method: request.method, request_id: request.id, trace_id: traceIdOf(request.traceSpan ?? undefined) },
+      });
+    }
     return sendProblem(reply, request, problem);
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, request, problems.notFound('No such route.')));

@@ -13,7 +13,7 @@ import type { ClaimedJob } from '../../queue/queue.ts';
 import { jobCatalog } from '../../queue/job-catalog.ts';
 import type { Database, EventRow } from '../../store/database.ts';
 import { findEvent, setEventStatus } from '../../store/events.ts';
-import type { JobHandler, JobOutcome } from '../queue-runner.ts';
+import { untracedJobs, type JobHandler, type JobOutcome } from '../queue-runner.ts';
 import type { MatchWorkerDeps } from './match-worker-deps.ts';
 import { processTrackingEvent } from './process-tracking-event.ts';
 import { processWebhookEvent } from './process-webhook-event.ts';
@@ -33,7 +33,7 @@ interface Work {
 export function createMatchHandler(deps: MatchWorkerDeps): JobHandler {
   return {
     queue: 'ingest-events',
-    async handle(jobs) {
+    async handle(jobs, tracing = untracedJobs) {
       const outcomes: JobOutcome[] = jobs.map(() => ({ kind: 'ok' }));
       const work: Work[] = [];
       jobs.forEach((job, index) => {
@@ -48,7 +48,8 @@ export function createMatchHandler(deps: MatchWorkerDeps): JobHandler {
         // Tracking first, then webhooks, each in queue order: a purchase is matched against every
         // click and checkout that arrived with it, whatever order the queue handed them over in.
         const ordered = [...work].sort((a, b) => rank(a) - rank(b) || (a.job.id < b.job.id ? -1 : a.job.id > b.job.id ? 1 : 0));
-        for (const w of ordered) outcomes[w.index] = await handleInSavepoint(trx, w, deps);
+        // Each event runs in its job's span, so the dispatch jobs it enqueues continue that trace.
+        for (const w of ordered) outcomes[w.index] = await tracing.run(w.job, () => handleInSavepoint(trx, w, deps));
       });
       return outcomes;
     },

@@ -22,6 +22,7 @@ import {
 import { PUBLIC_KEY_PREFIX } from '../../../domain/tenancy/api-keys.ts';
 import { createFunnelOriginSet, createTrackingTenantCache, funnelOfOrigin } from './tracking-access.ts';
 import { trackAccepted, trackBodies } from './tracking-schemas.ts';
+import { requestTraceparent } from '../../plugins/request-tracing.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -132,6 +133,7 @@ export function trackingRoutes(deps: AppDeps) {
               });
               const written = await deps.ingest.write({
                 enqueue: true,
+                trace: requestTraceparent(request),
                 event: {
                   id: built.id,
                   tenant_id: tenant.tenantId,

@@ -49,6 +49,8 @@ export function createWebhookReceiver(deps: AppDeps) {
     req: WebhookRequest;
     sourceIp: string;
     contentType: string | undefined;
+    /** The request span's traceparent, handed on to the matcher's job (undefined when tracing is off). */
+    trace?: string | undefined;
   }): Promise<WebhookOutcome> {
     const module = getGateway(input.gateway);
     if (!module) return { kind: 'unknown_gateway' };
@@ -125,6 +127,7 @@ export function createWebhookReceiver(deps: AppDeps) {
         error: null,
       },
       enqueue: true,
+      trace: input.trace,
     });
     deps.metrics.ingested.inc({ type: 'webhook', outcome: stored.duplicate ? 'duplicate' : 'accepted' });
     return { kind: 'accepted', id: stored.id, duplicate: stored.duplicate };

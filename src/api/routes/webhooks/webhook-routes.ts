@@ -6,6 +6,7 @@ import type { AppDeps } from '../../deps.ts';
 import { HttpProblem, problems } from '../../problem.ts';
 import { errorResponses } from '../../schemas.ts';
 import { createWebhookReceiver, type WebhookOutcome } from './receive-webhook.ts';
+import { requestTraceparent } from '../../plugins/request-tracing.ts';
 
 const received = z.object({ received: z.literal(true), id: z.string(), duplicate: z.boolean(), unprocessable: z.boolean().optional() });
 
@@ -37,6 +38,7 @@ export function webhookRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           tenantId: request.query.tenant,
           sourceIp: request.ip,
           contentType: request.headers['content-type'],
+          trace: requestTraceparent(request),
           req: {
             rawBody: request.rawBody ?? Buffer.alloc(0),
             headers: request.headers,
