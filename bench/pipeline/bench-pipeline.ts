@@ -250,12 +250,18 @@ async function stageBreakdown(store: Store, tenantId: string) {
   const { rows } = await sql<{ stage: string; p50: number; p99: number }>`
     WITH s AS (
       SELECT extract(epoch FROM c.created_at - e.received_at) * 1000 AS match_ms,
-             extract(epoch FROM c.sent_at - c.created_at) * 1000 AS dispatch_ms
-      FROM capi_events c JOIN events e ON e.tenant_id = c.tenant_id AND e.id = c.source_event_id
+             extract(epoch FROM a.first_at - c.created_at) * 1000 AS claim_ms,
+             extract(epoch FROM c.sent_at - a.first_at) * 1000 AS send_ms
+      FROM capi_events c
+      JOIN events e ON e.tenant_id = c.tenant_id AND e.id = c.source_event_id
+      JOIN LATERAL (SELECT min(attempted_at) AS first_at FROM dispatch_attempts d
+                    WHERE d.tenant_id = c.tenant_id AND d.capi_event_id = c.id) a ON true
       WHERE c.tenant_id = ${tenantId} AND c.payload->'custom_data'->>'order_id' LIKE 'HPlat%')
     SELECT 'match' AS stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY match_ms)::int AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY match_ms)::int AS p99 FROM s
     UNION ALL
-    SELECT 'dispatch', percentile_cont(0.5) WITHIN GROUP (ORDER BY dispatch_ms)::int, percentile_cont(0.99) WITHIN GROUP (ORDER BY dispatch_ms)::int FROM s`.execute(store.db);
+    SELECT 'claim', percentile_cont(0.5) WITHIN GROUP (ORDER BY claim_ms)::int, percentile_cont(0.99) WITHIN GROUP (ORDER BY claim_ms)::int FROM s
+    UNION ALL
+    SELECT 'send', percentile_cont(0.5) WITHIN GROUP (ORDER BY send_ms)::int, percentile_cont(0.99) WITHIN GROUP (ORDER BY send_ms)::int FROM s`.execute(store.db);
   return Object.fromEntries(rows.map((r) => [`${r.stage}Ms`, { p50: r.p50, p99: r.p99 }]));
 }
 
@@ -273,6 +279,8 @@ function printReport(r: {
   sandbox: Record<string, number>;
 }): void {
   const mark = (ok: boolean) => (ok ? 'meets' : 'MISSES');
+  const fmt = (stage: { p50: number; p99: number } | undefined) => (stage ? `${stage.p50}/${stage.p99}` : '-');
+  const latencyComparable = r.latency.rate >= TARGETS.latencyRate * 0.95;
   const lines = [
     '',
     `Pipeline benchmark — signed Hotmart webhooks → Meta sandbox, real PostgreSQL`,
@@ -281,10 +289,10 @@ function printReport(r: {
     '',
     `  throughput      ${r.throughput.conversionsPerSecond} conversions/s   target ${r.throughput.target}   ${mark(r.throughput.conversionsPerSecond >= TARGETS.throughput)}`,
     `                  (webhooks accepted ${r.throughput.webhooksAcceptedPerSecond}/s, non-200 ${r.throughput.non200})`,
-    `  latency @${r.latency.rate}/s p50 ${r.latency.p50Ms} ms · p99 ${r.latency.p99Ms} ms · max ${r.latency.maxMs} ms   target ${r.latency.target}   ${mark((r.latency.p99Ms ?? Infinity) < TARGETS.p99Ms)}`,
+    `  latency @${r.latency.rate}/s p50 ${r.latency.p50Ms} ms · p99 ${r.latency.p99Ms} ms · max ${r.latency.maxMs} ms   target ${r.latency.target}   ${latencyComparable ? mark((r.latency.p99Ms ?? Infinity) < TARGETS.p99Ms) : '(other rate: not comparable)'}`,
     `                  (${r.latency.sent} webhooks, non-200 ${r.latency.non200})`,
     // capi_events.created_at is the match transaction's start: its commit wait counts in the second stage.
-    `  stages @${r.latency.rate}/s webhook stored → match transaction began ${JSON.stringify(r.stages.matchMs)} ms · → sent to Meta ${JSON.stringify(r.stages.dispatchMs)} ms`,
+    `  stages @${r.latency.rate}/s (p50/p99 ms) webhook stored → match transaction began ${fmt(r.stages.matchMs)} · → first request to Meta ${fmt(r.stages.claimMs)} · → recorded sent ${fmt(r.stages.sendMs)}`,
     `  sandbox         ${JSON.stringify(r.sandbox)}`,
     '',
   ];

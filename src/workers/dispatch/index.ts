@@ -7,6 +7,11 @@ import { dispatchWorkerDeps, type DispatchWorkerDeps } from './dispatch-worker-d
 import { startResumeLoop } from './resume-waiting-events.ts';
 
 const DEFAULT_LOOPS = 2;
+/**
+ * How long an idle claim loop sleeps before asking again. A purchase waits for this after its match
+ * commits, so it is short: an empty claim is one indexed query.
+ */
+const DEFAULT_IDLE_MS = 50;
 
 export { createDispatchHandler } from './dispatch-handler.ts';
 export { dispatchWorkerDeps, type DispatchWorkerDeps } from './dispatch-worker-deps.ts';
@@ -28,7 +33,7 @@ export function runDispatchWorker(deps: DispatchWorkerDeps, workerId: string, op
       workerId: `${workerId}#${i}`,
       ...(deps.logger ? { logger: deps.logger } : {}),
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
-      ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
+      idleMs: options.idleMs ?? DEFAULT_IDLE_MS,
     }),
   );
   const resume = startResumeLoop(deps);
