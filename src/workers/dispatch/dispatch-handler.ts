@@ -16,19 +16,20 @@ import {
 } from '../../store/capi-events.ts';
 import type { NewDispatchAttempt } from '../../store/dispatch-attempts.ts';
 import { MAX_EVENTS_PER_REQUEST, sendEvents, type MetaServerEvent, type SendResult } from '../../domain/meta/index.ts';
-import type { JobHandler, JobOutcome } from '../queue-runner.ts';
+import { untracedJobs, type JobHandler, type JobOutcome, type JobTracing } from '../queue-runner.ts';
 import { decideEventOutcome, type EventDecision } from './decide-event-outcome.ts';
 import type { DispatchWorkerDeps } from './dispatch-worker-deps.ts';
 import { readMetaTarget, type MetaTarget } from './meta-target.ts';
 import { checkStillSendable } from './check-still-sendable.ts';
 import { chunk, sendIsolatingRejects, type SentRequest } from './send-isolating-rejects.ts';
+import { traceMetaSend } from './trace-meta-send.ts';
 
 const spec = jobCatalog['capi-dispatch'];
 
 export function createDispatchHandler(deps: DispatchWorkerDeps): JobHandler {
   return {
     queue: 'capi-dispatch',
-    async handle(jobs) {
+    async handle(jobs, tracing = untracedJobs) {
       const outcomes: JobOutcome[] = jobs.map(() => ({ kind: 'ok' }));
       const groups = new Map<string, Map<string, number[]>>();
       jobs.forEach((job, index) => {
@@ -45,7 +46,7 @@ export function createDispatchHandler(deps: DispatchWorkerDeps): JobHandler {
       await Promise.all(
         [...groups].map(async ([tenantId, byEvent]) => {
           try {
-            const jobOutcomes = await dispatchTenantGroup(tenantId, byEvent, jobs, deps);
+            const jobOutcomes = await dispatchTenantGroup(tenantId, byEvent, jobs, deps, tracing);
             for (const [capiEventId, outcome] of jobOutcomes) {
               for (const index of byEvent.get(capiEventId) ?? []) outcomes[index] = outcome;
             }
@@ -82,6 +83,7 @@ async function dispatchTenantGroup(
   byEvent: Map<string, number[]>,
   jobs: ClaimedJob[],
   deps: DispatchWorkerDeps,
+  tracing: JobTracing,
 ): Promise<Map<string, JobOutcome>> {
   const { db } = deps.store;
   const events = await loadDispatchableCapiEvents(db, tenantId, [...byEvent.keys()]);
@@ -108,7 +110,18 @@ async function dispatchTenantGroup(
 
   const requests: SentRequest<(typeof sendable)[number]>[] = [];
   for (const part of chunk(sendable, MAX_EVENTS_PER_REQUEST)) {
-    requests.push(...(await sendIsolatingRejects(part, (items) => send(target.value, items.map((i) => i.serverEvent), deps), deps.now)));
+    requests.push(
+      ...(await sendIsolatingRejects(
+        part,
+        (items) =>
+          traceMetaSend(
+            () => items.flatMap((i) => (byEvent.get(i.event.id) ?? []).map((index) => tracing.contextOf(jobs[index]!))),
+            { pixelId: target.value.pixelId, events: items.length },
+            () => send(target.value, items.map((i) => i.serverEvent), deps),
+          ),
+        deps.now,
+      )),
+    );
   }
   for (const request of requests) {
     const { outcome, errorCode } = request.result;
