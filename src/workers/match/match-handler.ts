@@ -17,6 +17,7 @@ import { untracedJobs, type JobHandler, type JobOutcome } from '../queue-runner.
 import type { MatchWorkerDeps } from './match-worker-deps.ts';
 import { processTrackingEvent } from './process-tracking-event.ts';
 import { processWebhookEvent } from './process-webhook-event.ts';
+import { requeueCapiEventsOfEvent } from '../../store/replay-capi-events.ts';
 
 const spec = jobCatalog['ingest-events'];
 /** Waiting for a late session may use this many attempts; the rest stay for real failures. */
@@ -89,6 +90,18 @@ async function handleInSavepoint(trx: Transaction<Database>, w: Work, deps: Matc
 }
 
 async function handleEvent(trx: Transaction<Database>, event: EventRow, job: ClaimedJob, deps: MatchWorkerDeps): Promise<JobOutcome> {
+  const outcome = await processEvent(trx, event, job, deps);
+  // A replay (POST /api/v1/replay, `hub replay`) re-ran matching above, which is idempotent; now it
+  // sends the event's CAPI events again, under the same Meta event_id.
+  const replayId = (job.payload as { replayId?: unknown }).replayId;
+  if (outcome.kind === 'ok' && typeof replayId === 'string') {
+    const requeued = await requeueCapiEventsOfEvent(trx, deps.queue, event.tenant_id, event.id);
+    deps.logger?.info({ eventId: event.id, replayId, requeued }, 'replayed');
+  }
+  return outcome;
+}
+
+async function processEvent(trx: Transaction<Database>, event: EventRow, job: ClaimedJob, deps: MatchWorkerDeps): Promise<JobOutcome> {
   if (event.type !== 'webhook') {
     await processTrackingEvent(trx, event, deps);
     return { kind: 'ok' };
