@@ -30,12 +30,22 @@ describe('parseConfig', () => {
     [{ HUB_TRUSTED_PROXIES: '10.0.0.0/8,banana' }, 'HUB_TRUSTED_PROXIES', 'banana'],
     [{ HUB_LOG_LEVEL: 'loud' }, 'HUB_LOG_LEVEL', 'expected one of'],
     [{ HUB_QUEUE: 'kafka' }, 'HUB_QUEUE', 'db or sqs'],
+    [{ HUB_METRICS_PORT: 'nine' }, 'HUB_METRICS_PORT', 'port number'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'URL'],
+    [{ SENTRY_DSN: 'not a dsn' }, 'SENTRY_DSN', 'DSN'],
   ])('rejects %o naming %s', (env, variable, fragment) => {
     const r = parseConfig(env);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors[0]?.variable).toBe(variable);
     expect(r.errors[0]?.message).toContain(fragment);
+  });
+
+  it('leaves tracing, error reporting and the worker metrics port off unless set', () => {
+    const off = parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '', SENTRY_DSN: '', HUB_METRICS_PORT: '' });
+    expect(off.ok && [off.config.otelEndpoint, off.config.sentryDsn, off.config.metricsPort]).toEqual([undefined, undefined, undefined]);
+    const on = parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', SENTRY_DSN: 'https://key@o1.ingest.sentry.io/2', HUB_METRICS_PORT: '9464' });
+    expect(on.ok && [on.config.otelEndpoint, on.config.sentryDsn, on.config.metricsPort]).toEqual(['http://collector:4318', 'https://key@o1.ingest.sentry.io/2', 9464]);
   });
 
   it('accepts keys in hex and base64, proxies as IPs and CIDRs', () => {

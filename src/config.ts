@@ -70,6 +70,13 @@ export const configSchema = z
     ),
     HUB_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a positive whole number' }).int().positive().default(600),
     HUB_SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().positive().default(10_000),
+    HUB_METRICS_PORT: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.coerce.number({ message: 'expected a port number 0-65535' }).int().min(0).max(65535, 'expected a port number 0-65535').optional(),
+    ),
+    // The standard OpenTelemetry and Sentry names, so existing deployment tooling sets them as usual.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional()),
+    SENTRY_DSN: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, message: 'expected a Sentry DSN URL' }).optional()),
   })
   .superRefine((c, ctx) => {
     // A key file only works on one machine; a shared database needs a shared key.
@@ -108,6 +115,12 @@ export interface Config {
   redisUrl: string | undefined;
   rateLimitPerMinute: number;
   shutdownTimeoutMs: number;
+  /** Where a worker-only process serves /metrics (the API serves it on its own port). */
+  metricsPort: number | undefined;
+  /** OTLP/HTTP base URL; traces are exported to `<otelEndpoint>/v1/traces` when set. */
+  otelEndpoint: string | undefined;
+  /** Errors go to Sentry when set. */
+  sentryDsn: string | undefined;
 }
 
 export interface ConfigError {
@@ -152,6 +165,9 @@ function toConfig(raw: RawConfig): Config {
     redisUrl: raw.HUB_REDIS_URL,
     rateLimitPerMinute: raw.HUB_RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: raw.HUB_SHUTDOWN_TIMEOUT_MS,
+    metricsPort: raw.HUB_METRICS_PORT,
+    otelEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT,
+    sentryDsn: raw.SENTRY_DSN,
   };
 }
 

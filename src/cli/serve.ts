@@ -8,6 +8,9 @@ import { openRuntime } from '../bin/runtime.ts';
 import { startWorkers, type WorkerName } from '../workers/index.ts';
 import type { RunningWorker } from '../workers/queue-runner.ts';
 import { createIngestWriter } from '../api/ingest/ingest-writer.ts';
+import { initTracing, shutdownTracing } from '../lib/tracing.ts';
+import { closeErrorReporting, initErrorReporting } from '../lib/error-reporting.ts';
+import { startMetricsListener, type MetricsListener } from './metrics-listener.ts';
 
 export interface ServeOptions {
   api: boolean;
@@ -17,6 +20,9 @@ export interface ServeOptions {
 }
 
 export async function serve(config: Config, options: ServeOptions): Promise<void> {
+  // Before anything that makes spans or errors; both are no-ops without their variable.
+  await initTracing({ endpoint: config.otelEndpoint, serviceName: serviceName(options) });
+  await initErrorReporting(config.sentryDsn);
   const runtime = await openRuntime(config, { migrate: options.migrate });
   const lifecycle: Lifecycle = { draining: false };
   const workerId = `${os.hostname()}:${process.pid}`;
@@ -28,6 +34,10 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     await app.listen({ port: config.port, host: config.host });
   }
   workers = startWorkers(runtime, options.workers, workerId);
+  let metricsListener: MetricsListener | undefined;
+  if (!options.api && config.metricsPort !== undefined) {
+    metricsListener = await startMetricsListener(runtime.metrics, { port: config.metricsPort, host: config.host });
+  }
 
   if (options.banner && app) {
     const address = app.server.address();
@@ -61,9 +71,19 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     timer.unref();
     await Promise.allSettled(workers.map((w) => w.stop()));
     if (app) await app.close();
+    await metricsListener?.close();
     await runtime.close();
+    // The last spans and error reports of the drain go out before the process does.
+    await Promise.allSettled([shutdownTracing(), closeErrorReporting()]);
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** service.name for traces: one per kind of process, so a trace shows which hop ran where. */
+function serviceName(options: ServeOptions): string {
+  if (options.api && options.workers.length > 0) return 'hub';
+  if (options.api) return 'hub-api';
+  return `hub-worker-${options.workers.join('-') || 'none'}`;
 }

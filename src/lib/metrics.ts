@@ -54,6 +54,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['queue', 'state'] as const,
       registers: [registry],
     }),
+    retryBacklog: new Gauge({
+      name: 'hub_dispatch_retry_backlog',
+      help: 'CAPI events not yet at Meta: pending with a retry scheduled in the future (retrying), or parked until their Meta connection is healthy (waiting); set at scrape',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
     queueOldestAge: new Gauge({
       name: 'hub_queue_oldest_age_seconds',
       help: 'Age of the oldest ready job per queue',

@@ -225,3 +225,18 @@ export async function resumeWaitingCapiEvents(db: Db, queue: Pick<Queue, 'enqueu
     return rows.length;
   });
 }
+
+/**
+ * The retry backlog across all tenants, for /metrics: pending events whose next attempt is scheduled
+ * in the future (Meta failed them and a retry is due later), and events waiting for their Meta
+ * connection. Counts only; served by the partial index capi_events_backlog_idx.
+ */
+export async function countDispatchBacklog(db: Db): Promise<{ retrying: number; waiting: number }> {
+  const { rows } = await sql<{ retrying: number | string; waiting: number | string }>`
+    SELECT
+      count(*) FILTER (WHERE status = 'pending' AND next_attempt_at > now()) AS retrying,
+      count(*) FILTER (WHERE status = 'waiting') AS waiting
+    FROM capi_events
+    WHERE status IN ('pending', 'waiting')`.execute(db);
+  return { retrying: Number(rows[0]?.retrying ?? 0), waiting: Number(rows[0]?.waiting ?? 0) };
+}

@@ -37,7 +37,8 @@ export async function startPipeline(
 ): Promise<Pipeline> {
   const sandbox = await startMetaSandbox({ knownPixelIds: [PIXEL_ID], hangMs: 3_000, throttleRetryAfterSeconds: 1, ...(options.faults ? { faults: options.faults } : {}) });
   const t = await buildTestApp({ kind, config: { metaGraphUrl: sandbox.url, logLevel: 'warn' } });
-  const { store, queue, box } = t.deps;
+  // The workers count into the app's registry, as in `hub start`, so GET /metrics shows their work.
+  const { store, queue, box, metrics } = t.deps;
   const tenant = await createTenantViaApi(t.app, 'E2E Cursos');
   const put = async (path: string, payload: object) => {
     const res = await t.app.inject({ method: 'PUT', url: `/api/v1/connections/${path}`, headers: bearer(tenant.secretKey), payload });
@@ -52,8 +53,9 @@ export async function startPipeline(
   const workers: RunningWorker[] = [
     startQueueWorker({
       queue,
-      handler: createMatchHandler(matchWorkerDeps({ store, queue, passthroughRetryMs: 200 })),
+      handler: createMatchHandler(matchWorkerDeps({ store, queue, metrics, passthroughRetryMs: 200 })),
       workerId: 'e2e:match',
+      metrics,
       idleMs: 20,
     }),
     runDispatchWorker(
@@ -61,6 +63,7 @@ export async function startPipeline(
         store,
         queue,
         box,
+        metrics,
         graphUrl: sandbox.url,
         retryPolicy: FAST_RETRIES,
         resumeIntervalMs: 100,

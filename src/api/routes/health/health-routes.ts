@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { QUEUE_NAMES } from '../../../queue/queue.ts';
+import { countDispatchBacklog } from '../../../store/capi-events.ts';
 
 export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -25,8 +26,17 @@ export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     );
 
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      await Promise.all(
-        QUEUE_NAMES.map(async (q) => {
+      // Gauges of shared state are read at scrape time; a source that does not answer keeps its last value.
+      const backlog = countDispatchBacklog(deps.store.db).then(
+        (b) => {
+          deps.metrics.retryBacklog.set({ status: 'retrying' }, b.retrying);
+          deps.metrics.retryBacklog.set({ status: 'waiting' }, b.waiting);
+        },
+        () => undefined,
+      );
+      await Promise.all([
+        backlog,
+        ...QUEUE_NAMES.map(async (q) => {
           const d = await deps.queue.depth(q).catch(() => null);
           if (!d) return;
           deps.metrics.queueDepth.set({ queue: q, state: 'ready' }, d.ready);
@@ -34,7 +44,7 @@ export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           deps.metrics.queueDepth.set({ queue: q, state: 'dead' }, d.dead);
           deps.metrics.queueOldestAge.set({ queue: q }, d.oldestAgeSeconds);
         }),
-      );
+      ]);
       return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
     });
   };
