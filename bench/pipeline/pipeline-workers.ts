@@ -8,8 +8,8 @@ import { createMetrics } from '../../src/lib/metrics.ts';
 import { createSecretBox } from '../../src/lib/secret-box.ts';
 import { createDbQueue } from '../../src/queue/db-queue.ts';
 import { connectStore } from '../../src/store/connect.ts';
-import { startQueueWorker, type RunningWorker } from '../../src/workers/queue-runner.ts';
-import { createMatchHandler, matchWorkerDeps } from '../../src/workers/match/index.ts';
+import type { RunningWorker } from '../../src/workers/queue-runner.ts';
+import { matchWorkerDeps, runMatchWorker } from '../../src/workers/match/index.ts';
 import { dispatchWorkerDeps, runDispatchWorker } from '../../src/workers/dispatch/index.ts';
 
 const databaseUrl = process.env.HUB_BENCH_DATABASE_URL;
@@ -24,7 +24,7 @@ const store = await connectStore({ databaseUrl, poolSize: 10 });
 const queue = createDbQueue(store.db);
 const workers: RunningWorker[] = [];
 if (kinds.includes('match')) {
-  workers.push(startQueueWorker({ queue, handler: createMatchHandler(matchWorkerDeps({ store, queue, logger, metrics })), workerId: `bench:${process.pid}:match`, logger, metrics }));
+  workers.push(runMatchWorker(matchWorkerDeps({ store, queue, logger, metrics }), `bench:${process.pid}:match`));
 }
 if (kinds.includes('dispatch')) {
   const deps = dispatchWorkerDeps({ store, queue, box: createSecretBox(config.encryptionKey!), graphUrl, logger, metrics });

@@ -191,3 +191,19 @@ export function startQueueWorker(options: RunnerOptions): RunningWorker {
     },
   };
 }
+
+/**
+ * Runs `count` claim loops of one queue in this process. SKIP LOCKED (or SQS visibility) keeps their
+ * jobs apart, so while one loop waits on the database or on Meta another works: round trips overlap.
+ */
+export function startConcurrentLoops(count: number, start: (index: number) => RunningWorker): RunningWorker {
+  const loops = Array.from({ length: Math.max(1, count) }, (_, i) => start(i));
+  return {
+    async stop() {
+      await Promise.all(loops.map((l) => l.stop()));
+    },
+    async idle() {
+      await Promise.all(loops.map((l) => l.idle()));
+    },
+  };
+}

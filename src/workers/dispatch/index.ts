@@ -1,7 +1,7 @@
 // The dispatch worker: consumes `capi-dispatch` (see dispatch-handler.ts) and resumes waiting events
 // when their Meta connection is healthy again (resume-waiting-events.ts).
 import type { Runtime } from '../../bin/runtime.ts';
-import { startQueueWorker, type RunningWorker } from '../queue-runner.ts';
+import { startConcurrentLoops, startQueueWorker, type RunningWorker } from '../queue-runner.ts';
 import { createDispatchHandler } from './dispatch-handler.ts';
 import { dispatchWorkerDeps, type DispatchWorkerDeps } from './dispatch-worker-deps.ts';
 import { startResumeLoop } from './resume-waiting-events.ts';
@@ -26,7 +26,7 @@ export { startResumeLoop, type ResumeLoop } from './resume-waiting-events.ts';
 export function runDispatchWorker(deps: DispatchWorkerDeps, workerId: string, options: { idleMs?: number; loops?: number } = {}): RunningWorker {
   // PGlite has one connection: a second loop would only queue behind the first.
   const count = options.loops ?? (deps.store.kind === 'pglite' ? 1 : DEFAULT_LOOPS);
-  const loops = Array.from({ length: Math.max(1, count) }, (_, i) =>
+  const loops = startConcurrentLoops(count, (i) =>
     startQueueWorker({
       queue: deps.queue,
       handler: createDispatchHandler(deps),
@@ -40,11 +40,9 @@ export function runDispatchWorker(deps: DispatchWorkerDeps, workerId: string, op
   return {
     async stop() {
       await resume.stop();
-      await Promise.all(loops.map((l) => l.stop()));
+      await loops.stop();
     },
-    idle: async () => {
-      await Promise.all(loops.map((l) => l.idle()));
-    },
+    idle: () => loops.idle(),
   };
 }
 
