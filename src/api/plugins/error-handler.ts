@@ -45,7 +45,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error);
     if (problem.status >= 500) {
-      request.log.error({ err: error }, 'request failed');
+      request.log.error({ err: error, reqId: request.id }, 'request failed');
       failSpan(request.traceSpan ?? undefined, error);
       // Unexpected failures only (4xx are the client's); the report carries no body, query or headers.
       reportError(error, {
