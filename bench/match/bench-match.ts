@@ -5,6 +5,7 @@
 //
 //   npm run bench:match -- [--people 3000] [--seed 42] [--store postgres|pglite] [--fingerprint]
 import { parseArgs } from 'node:util';
+import { reportFigures } from '../support/report-figures.ts';
 import { sql } from 'kysely';
 import { createTestStore, type StoreKind } from '../../test/support/databases.ts';
 import { createTenant } from '../../src/store/tenants.ts';
@@ -252,5 +253,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     fingerprint: values.fingerprint ?? false,
   });
   console.log(formatReport(report));
+  const bench = 'match';
+  reportFigures([
+    { bench, figure: 'precision pass-through', value: report.methods.passthrough.precision * 100, unit: '%', target: '≥ 99.9 %', pass: report.methods.passthrough.precision >= 0.999 },
+    { bench, figure: 'precision identity', value: report.methods.identity.precision * 100, unit: '%', target: '≥ 99.9 %', pass: report.methods.identity.precision >= 0.999 },
+    { bench, figure: 'false matches', value: report.falseMatches, unit: '', target: '0', pass: report.falseMatches === 0 },
+    { bench, figure: 'recall of recoverable purchases', value: report.overall.recall * 100, unit: '%', target: '≥ 95 %', pass: report.overall.recall >= 0.95 },
+  ]);
   if (values.verbose) for (const m of report.misses) console.log(JSON.stringify(m));
 }

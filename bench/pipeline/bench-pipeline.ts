@@ -15,6 +15,8 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTestDatabase } from '../../test/support/databases.ts';
 import { startChildServer, type ChildServer } from '../support/child-server.ts';
+import { reportFigures } from '../support/report-figures.ts';
+import { startSqsEmulator, type SqsEmulator } from '../../test/support/emulators.ts';
 import { webhookBody, type SaleFacts } from '../match/gateway-bodies.ts';
 import { testConfig } from '../../src/config.ts';
 import { createSecretBox } from '../../src/lib/secret-box.ts';
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
   const database = await createTestDatabase();
   const children: ChildServer<unknown>[] = [];
   let sandbox: RunningMetaSandbox | undefined;
+  let sqs: SqsEmulator | undefined;
   try {
     const store = await connectStore({ databaseUrl: database.url, poolSize: 2 });
     await migrate(store);
@@ -65,7 +68,19 @@ async function main(): Promise<void> {
     });
 
     sandbox = await startMetaSandbox({ knownPixelIds: [PIXEL_ID] });
-    const env = { HUB_BENCH_DATABASE_URL: database.url, HUB_BENCH_GRAPH_URL: sandbox.url };
+    const env: Record<string, string> = { HUB_BENCH_DATABASE_URL: database.url, HUB_BENCH_GRAPH_URL: sandbox.url };
+    if (process.env.HUB_QUEUE === 'sqs') {
+      // Scale mode: the SQS driver (outbox + relay) against a local SQS emulator speaking SQS's protocol.
+      sqs = await startSqsEmulator();
+      Object.assign(env, {
+        HUB_QUEUE: 'sqs',
+        HUB_SQS_QUEUE_PREFIX: `bench-${Date.now().toString(36)}-`,
+        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      });
+    }
     const apis: number[] = [];
     for (let i = 0; i < Number(args.api); i++) {
       const api = await startChildServer<{ port: number }>(here('./pipeline-api.ts'), env);
@@ -102,7 +117,7 @@ async function main(): Promise<void> {
     const stats = sandbox.recorder.stats();
     const report = {
       machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), PostgreSQL at ${new URL(database.url).host}`,
-      layout: `${args.api} API process(es), ${args.workers} × ${layouts.map((l) => `[${l}]`).join(' + ')} worker process(es), load generator + Meta sandbox in the parent`,
+      layout: `${process.env.HUB_QUEUE === 'sqs' ? 'SQS queue driver (emulator)' : 'database queue driver'}; ${args.api} API process(es), ${args.workers} × ${layouts.map((l) => `[${l}]`).join(' + ')} worker process(es), load generator + Meta sandbox in the parent`,
       throughput: {
         conversionsPerSecond: Math.round(throughput),
         target: `≥ ${TARGETS.throughput}/s`,
@@ -123,9 +138,16 @@ async function main(): Promise<void> {
     };
     await store.close();
     printReport(report);
+    const bench = process.env.HUB_QUEUE === 'sqs' ? 'pipeline (SQS)' : 'pipeline (db)';
+    reportFigures([
+      { bench, figure: 'conversions/s', value: report.throughput.conversionsPerSecond, unit: '/s', target: `≥ ${TARGETS.throughput}/s`, pass: report.throughput.conversionsPerSecond >= TARGETS.throughput },
+      { bench, figure: `end-to-end p50 at ${TARGETS.latencyRate}/s`, value: report.latency.p50Ms ?? NaN, unit: 'ms' },
+      { bench, figure: `end-to-end p99 at ${TARGETS.latencyRate}/s`, value: report.latency.p99Ms ?? NaN, unit: 'ms', target: `< ${TARGETS.p99Ms} ms`, pass: (report.latency.p99Ms ?? Infinity) < TARGETS.p99Ms },
+    ]);
   } finally {
     await Promise.allSettled(children.map((c) => c.stop()));
     await sandbox?.close();
+    await sqs?.stop();
     await database.drop();
   }
 }
