@@ -74,14 +74,25 @@ export async function flushTracing(): Promise<void> {
   await provider?.forceFlush();
 }
 
-/** Flushes and stops; afterwards tracing is off again (and may be started anew). */
-export async function shutdownTracing(): Promise<void> {
+/**
+ * Flushes and stops, waiting at most `timeoutMs` (an unreachable collector must not hold up a drain:
+ * the exporter retries for seconds); afterwards tracing is off again (and may be started anew).
+ */
+export async function shutdownTracing(timeoutMs = 2_000): Promise<void> {
   const p = provider;
   if (!p) return;
   provider = undefined;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await p.shutdown();
+    await Promise.race([
+      p.shutdown().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+        timer.unref();
+      }),
+    ]);
   } finally {
+    clearTimeout(timer);
     trace.disable();
     context.disable();
     propagation.disable();
