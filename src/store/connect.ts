@@ -39,8 +39,14 @@ export async function connectStore(options: ConnectOptions): Promise<Store> {
 
 function connectPostgres(url: string, poolSize: number): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
+  // A client losing its connection (server restart, terminated backend) must not crash the process.
+  // Idle clients report through the pool; a checked-out client (say, a transaction waiting on SQS)
+  // emits on itself, so every client gets a listener too. Its next query fails, the transaction rolls
+  // back, and the pool replaces it.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

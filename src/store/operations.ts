@@ -1,8 +1,8 @@
 // Read models for operators: the event list, one event's whole story, and stats. Every query is
 // scoped by tenant first.
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from './connect.ts';
-import type { EventStatus, EventType } from './database.ts';
+import type { Database, EventStatus, EventType } from './database.ts';
 
 export interface EventFilters {
   type?: EventType;
@@ -55,6 +55,15 @@ export async function listEvents(db: Db, tenantId: string, filters: EventFilters
 }
 
 export async function loadEventStory(db: Db, tenantId: string, id: string) {
+  // One snapshot for the whole story: a dispatcher committing between two reads must not show an
+  // event still `matched` beside a CAPI event already `sent`.
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute((trx) => readEventStory(trx, tenantId, id));
+}
+
+async function readEventStory(db: Db | Transaction<Database>, tenantId: string, id: string) {
   const event = await db.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   if (!event) return undefined;
   const conversions = await db

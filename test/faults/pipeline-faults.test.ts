@@ -111,6 +111,7 @@ describe.each<Scenario>(DRIVERS.map((driver) => ({ driver })))('fault suite on t
 
     const chaosLoop = (async () => {
       const admin = new pg.Client({ connectionString: database.url });
+      admin.on('error', () => undefined);
       await admin.connect();
       try {
         let round = 0;
@@ -204,6 +205,7 @@ describe.each<Scenario>(DRIVERS.map((driver) => ({ driver })))('fault suite on t
 
     const count = async (q: string, params: unknown[] = []) => {
       const client = new pg.Client({ connectionString: database.url });
+      client.on('error', () => undefined);
       await client.connect();
       try {
         return Number((await client.query(q, params)).rows[0]?.n ?? 0);
@@ -213,6 +215,7 @@ describe.each<Scenario>(DRIVERS.map((driver) => ({ driver })))('fault suite on t
     };
     const diagnose = async () => {
       const client = new pg.Client({ connectionString: database.url });
+      client.on('error', () => undefined);
       await client.connect();
       try {
         for (const q of [
