@@ -81,7 +81,12 @@ describe.each<Scenario>(DRIVERS.map((driver) => ({ driver })))('fault suite on t
     await Promise.all(apis.map((p) => waitReady(p)));
   }, 180_000);
 
+  // Set while the chaos loop runs, so a failing test still stops it before the processes are killed
+  // (otherwise it would go on restarting workers after the suite).
+  let stopChaos: (() => Promise<void>) | undefined;
+
   afterAll(async () => {
+    await stopChaos?.();
     await Promise.allSettled([...apis, ...workers].map((p) => p.kill9()));
     await store?.close();
     await sandbox?.close();
@@ -136,6 +141,10 @@ describe.each<Scenario>(DRIVERS.map((driver) => ({ driver })))('fault suite on t
       }
     })();
 
+    stopChaos = async () => {
+      chaos = false;
+      await chaosLoop;
+    };
     sandbox.setFaults({ rate: 0.2, modes: ['5xx', 'throttle', 'timeout'], seed: 7 });
 
     const now = Date.now();
@@ -200,8 +209,7 @@ describe.each<Scenario>(DRIVERS.map((driver) => ({ driver })))('fault suite on t
 
     // Let the chaos go on while the backlog drains, then stop it and wait for the end state.
     await new Promise((r) => setTimeout(r, 5000));
-    chaos = false;
-    await chaosLoop;
+    await stopChaos();
 
     const count = async (q: string, params: unknown[] = []) => {
       const client = new pg.Client({ connectionString: database.url });
