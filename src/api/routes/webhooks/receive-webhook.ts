@@ -85,7 +85,10 @@ export function createWebhookReceiver(deps: AppDeps) {
     };
     const payloadMeta = { query: module.redactQuery(input.req.query), contentType: input.contentType ?? null };
 
-    if (!looksLikeJson(input.req.rawBody)) {
+    const parsed = module.parse(input.req);
+    // Only a body the gateway module could not understand is checked for being JSON at all (the
+    // happy path parses it once).
+    if (!parsed.ok && !looksLikeJson(input.req.rawBody)) {
       // Signed but not JSON: kept raw (nothing signed is dropped), answered 400 as the contract says.
       const stored = await deps.ingest.write({
         event: {
@@ -100,8 +103,6 @@ export function createWebhookReceiver(deps: AppDeps) {
       });
       return { kind: 'not_json', id: stored.id, reason: 'The body is not JSON.' };
     }
-
-    const parsed = module.parse(input.req);
     if (!parsed.ok) {
       const stored = await deps.ingest.write({
         event: {
