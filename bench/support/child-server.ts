@@ -9,7 +9,9 @@ export interface ChildServer<T> {
 }
 
 export async function startChildServer<T>(script: string, env: Record<string, string> = {}): Promise<ChildServer<T>> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+  // BENCH_CPU_PROF_DIR=/tmp/x writes a V8 CPU profile of every benchmark server, for finding hot spots.
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
