@@ -49,6 +49,16 @@ export async function findEvent(db: Db, tenantId: string, id: string) {
   return db.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
 
+/** Several events in one query (a worker's claimed batch); missing ones are simply absent. */
+export async function findEvents(db: Db | Transaction<Database>, refs: Array<{ tenantId: string; id: string }>) {
+  if (refs.length === 0) return [];
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where((eb) => eb.or(refs.map((r) => eb.and([eb('tenant_id', '=', r.tenantId), eb('id', '=', r.id)]))))
+    .execute();
+}
+
 export async function setEventStatus(
   db: Db | Transaction<Database>,
   tenantId: string,

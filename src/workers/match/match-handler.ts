@@ -12,11 +12,11 @@ import { sql, type Transaction } from 'kysely';
 import type { ClaimedJob } from '../../queue/queue.ts';
 import { jobCatalog } from '../../queue/job-catalog.ts';
 import type { Database, EventRow } from '../../store/database.ts';
-import { findEvent, setEventStatus } from '../../store/events.ts';
+import { findEvents, setEventStatus } from '../../store/events.ts';
 import { untracedJobs, type JobHandler, type JobOutcome } from '../queue-runner.ts';
 import type { MatchWorkerDeps } from './match-worker-deps.ts';
 import { processTrackingEvent } from './process-tracking-event.ts';
-import { processWebhookEvent } from './process-webhook-event.ts';
+import { processWebhookEvent, type TenantContextMemo } from './process-webhook-event.ts';
 import { requeueCapiEventsOfEvent } from '../../store/replay-capi-events.ts';
 
 const spec = jobCatalog['ingest-events'];
@@ -45,12 +45,15 @@ export function createMatchHandler(deps: MatchWorkerDeps): JobHandler {
       if (work.length === 0) return outcomes;
 
       await deps.store.db.transaction().execute(async (trx) => {
-        for (const w of work) w.event = await findEvent(trx, w.tenantId, w.eventId);
+        // One read for the batch's events, and one per tenant for what matching needs to know of it.
+        const events = new Map((await findEvents(trx, work.map((w) => ({ tenantId: w.tenantId, id: w.eventId })))).map((e) => [`${e.tenant_id}/${e.id}`, e]));
+        for (const w of work) w.event = events.get(`${w.tenantId}/${w.eventId}`);
+        const tenantContext: TenantContextMemo = new Map();
         // Tracking first, then webhooks, each in queue order: a purchase is matched against every
         // click and checkout that arrived with it, whatever order the queue handed them over in.
         const ordered = [...work].sort((a, b) => rank(a) - rank(b) || (a.job.id < b.job.id ? -1 : a.job.id > b.job.id ? 1 : 0));
         // Each event runs in its job's span, so the dispatch jobs it enqueues continue that trace.
-        for (const w of ordered) outcomes[w.index] = await tracing.run(w.job, () => handleInSavepoint(trx, w, deps));
+        for (const w of ordered) outcomes[w.index] = await tracing.run(w.job, () => handleInSavepoint(trx, w, deps, tenantContext));
       });
       return outcomes;
     },
@@ -61,7 +64,7 @@ function rank(w: Work): number {
   return w.event?.type === 'webhook' ? 1 : 0;
 }
 
-async function handleInSavepoint(trx: Transaction<Database>, w: Work, deps: MatchWorkerDeps): Promise<JobOutcome> {
+async function handleInSavepoint(trx: Transaction<Database>, w: Work, deps: MatchWorkerDeps, tenantContext: TenantContextMemo): Promise<JobOutcome> {
   const { event, job } = w;
   if (!event) {
     // The tenant (and its events) was deleted after the job was queued: nothing left to do.
@@ -70,7 +73,7 @@ async function handleInSavepoint(trx: Transaction<Database>, w: Work, deps: Matc
   }
   await sql`SAVEPOINT match_event`.execute(trx);
   try {
-    const outcome = await handleEvent(trx, event, job, deps);
+    const outcome = await handleEvent(trx, event, job, deps, tenantContext);
     if (outcome.kind === 'retry') await sql`ROLLBACK TO SAVEPOINT match_event`.execute(trx);
     await sql`RELEASE SAVEPOINT match_event`.execute(trx);
     return outcome;
@@ -89,8 +92,14 @@ async function handleInSavepoint(trx: Transaction<Database>, w: Work, deps: Matc
   }
 }
 
-async function handleEvent(trx: Transaction<Database>, event: EventRow, job: ClaimedJob, deps: MatchWorkerDeps): Promise<JobOutcome> {
-  const outcome = await processEvent(trx, event, job, deps);
+async function handleEvent(
+  trx: Transaction<Database>,
+  event: EventRow,
+  job: ClaimedJob,
+  deps: MatchWorkerDeps,
+  tenantContext: TenantContextMemo,
+): Promise<JobOutcome> {
+  const outcome = await processEvent(trx, event, job, deps, tenantContext);
   // A replay (POST /api/v1/replay, `hub replay`) re-ran matching above, which is idempotent; now it
   // sends the event's CAPI events again, under the same Meta event_id.
   const replayId = (job.payload as { replayId?: unknown }).replayId;
@@ -101,14 +110,20 @@ async function handleEvent(trx: Transaction<Database>, event: EventRow, job: Cla
   return outcome;
 }
 
-async function processEvent(trx: Transaction<Database>, event: EventRow, job: ClaimedJob, deps: MatchWorkerDeps): Promise<JobOutcome> {
+async function processEvent(
+  trx: Transaction<Database>,
+  event: EventRow,
+  job: ClaimedJob,
+  deps: MatchWorkerDeps,
+  tenantContext: TenantContextMemo,
+): Promise<JobOutcome> {
   if (event.type !== 'webhook') {
     await processTrackingEvent(trx, event, deps);
     return { kind: 'ok' };
   }
   const waitedMs = deps.now().getTime() - new Date(event.received_at).getTime();
   const mayWaitForSession = waitedMs < deps.passthroughWaitMs && job.attempts < MAX_WAIT_ATTEMPTS;
-  const result = await processWebhookEvent(trx, event, deps, { mayWaitForSession });
+  const result = await processWebhookEvent(trx, event, deps, { mayWaitForSession, tenantContext });
   if (result.kind === 'wait_for_session') {
     return { kind: 'retry', afterMs: deps.passthroughRetryMs, reason: `waiting for pass-through session ${result.tokens.join(', ')}` };
   }

@@ -54,7 +54,7 @@ export async function processWebhookEvent(
   trx: Transaction<Database>,
   event: EventRow,
   deps: MatchWorkerDeps,
-  options: { mayWaitForSession: boolean },
+  options: { mayWaitForSession: boolean; tenantContext?: TenantContextMemo },
 ): Promise<WebhookProcessResult> {
   const gateway = event.gateway ? getGateway(event.gateway) : undefined;
   if (!gateway) return markUnprocessable(trx, event, `unknown gateway "${event.gateway ?? ''}"`);
@@ -63,11 +63,7 @@ export async function processWebhookEvent(
   const parsed = gateway.parse(webhookRequestOf(event, evidence));
   if (!parsed.ok) return markUnprocessable(trx, event, parsed.reason);
 
-  const tenant = await findTenant(trx, event.tenant_id);
-  if (!tenant) throw new Error(`tenant ${event.tenant_id} not found`);
-  const settings = readMatchSettings(tenant.settings);
-  const meta = await getConnection(trx, event.tenant_id, 'meta');
-  const sendRefunds = meta?.settings?.sendRefunds === true;
+  const { settings, sendRefunds } = await tenantContextOf(trx, event.tenant_id, options.tenantContext);
 
   // A stable order of locks: two events touching the same transactions never deadlock.
   const conversions = [...parsed.conversions].sort((a, b) => (a.transactionId < b.transactionId ? -1 : a.transactionId > b.transactionId ? 1 : 0));
@@ -265,6 +261,27 @@ async function markUnprocessable(trx: Transaction<Database>, event: EventRow, re
     flags: unique([...event.flags, 'unprocessable']),
   });
   return { kind: 'done', status: 'unprocessable' };
+}
+
+/** What matching needs to know about a tenant; one read per tenant per batch (a memo the handler owns). */
+export type TenantContextMemo = Map<string, Promise<{ settings: MatchSettings; sendRefunds: boolean }>>;
+
+function tenantContextOf(trx: Transaction<Database>, tenantId: string, memo: TenantContextMemo | undefined) {
+  const load = async () => {
+    const tenant = await findTenant(trx, tenantId);
+    if (!tenant) throw new Error(`tenant ${tenantId} not found`);
+    const meta = await getConnection(trx, tenantId, 'meta');
+    return { settings: readMatchSettings(tenant.settings), sendRefunds: meta?.settings?.sendRefunds === true };
+  };
+  if (!memo) return load();
+  let hit = memo.get(tenantId);
+  if (!hit) {
+    hit = load();
+    memo.set(tenantId, hit);
+    // A failed read is not remembered: the next event tries again.
+    hit.catch(() => memo.delete(tenantId));
+  }
+  return hit;
 }
 
 function webhookRequestOf(event: EventRow, evidence: Evidence): WebhookRequest {
