@@ -7,11 +7,9 @@ import { createLogger, type Logger } from '../lib/logger.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
 import { createSecretBox, type SecretBox } from '../lib/secret-box.ts';
 import { createDbQueue } from '../queue/db-queue.ts';
-import { createOutboxRelay } from '../queue/outbox-relay.ts';
 import type { Queue } from '../queue/queue.ts';
-import { createSqsQueue } from '../queue/sqs-queue.ts';
 import { resolveEncryptionKey } from './encryption-key.ts';
-import { createEvidenceStore, type EvidenceStore } from '../evidence/index.ts';
+import { createDbEvidenceStore, type EvidenceStore } from '../evidence/index.ts';
 
 export interface Runtime {
   config: Config;
@@ -38,8 +36,8 @@ export async function openRuntime(config: Config, options: { migrate?: boolean; 
     await store.close();
     throw err;
   }
-  const { queue, stop: stopQueue } = createQueue(config, store, logger);
-  const evidence = createEvidenceStore(config);
+  const { queue, stop: stopQueue } = await createQueue(config, store, logger);
+  const evidence = await createEvidence(config);
   return {
     config,
     store,
@@ -57,13 +55,23 @@ export async function openRuntime(config: Config, options: { migrate?: boolean; 
 }
 
 /** The configured queue driver, and how to stop it (with what runs beside it) before the database closes. */
-function createQueue(config: Config, store: Store, logger: Logger): { queue: Queue; stop(): Promise<void> } {
+// The AWS SDK is loaded only by processes configured for SQS or S3: it is tens of megabytes of memory
+// that the embedded and database-only modes never use.
+async function createEvidence(config: Config): Promise<EvidenceStore> {
+  if (config.evidence === 'db') return createDbEvidenceStore();
+  const { createEvidenceStore } = await import('../evidence/create-evidence-store.ts');
+  return createEvidenceStore(config);
+}
+
+async function createQueue(config: Config, store: Store, logger: Logger): Promise<{ queue: Queue; stop(): Promise<void> }> {
   switch (config.queue) {
     case 'db': {
       const queue = createDbQueue(store.db);
       return { queue, stop: () => queue.close() };
     }
     case 'sqs': {
+      const { createOutboxRelay } = await import('../queue/outbox-relay.ts');
+      const { createSqsQueue } = await import('../queue/sqs-queue.ts');
       // Every process that uses SQS relays the outbox: whatever it enqueues is published from here, and
       // rows left by a process that died are published by any other (SKIP LOCKED shares the table).
       const relay = createOutboxRelay({ db: store.db, publisher: { publish: (q, jobs) => queue.publish(q, jobs) }, logger });

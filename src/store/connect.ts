@@ -1,9 +1,7 @@
 // Opens the database: PGlite in the data directory (embedded default) or PostgreSQL through `pg`.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './database.ts';
 
@@ -68,7 +66,10 @@ function connectPostgres(url: string, poolSize: number): Store {
 }
 
 async function connectPglite(options: ConnectOptions): Promise<Store> {
-  let pglite: PGlite;
+  // Loaded only in embedded mode: the WASM build costs ~50 MB of memory that PostgreSQL processes never need.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGliteDialect } = await import('kysely-pglite-dialect');
+  let pglite: InstanceType<typeof PGlite>;
   if (options.inMemory) {
     pglite = new PGlite();
   } else {

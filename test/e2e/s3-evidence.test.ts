@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildTestApp, createTenantViaApi, type TestApp } from '../support/app.ts';
 import { startS3Emulator, type S3Emulator } from '../support/emulators.ts';
 import { gatewayFixture, signedHotmart } from '../support/signed-webhooks.ts';
-import { createS3EvidenceStore } from '../../src/evidence/index.ts';
+import { createS3EvidenceStore } from '../../src/evidence/s3-evidence-store.ts';
 import { createMatchHandler, matchWorkerDeps } from '../../src/workers/match/index.ts';
 
 const BUCKET = 'hub-evidence-e2e';
