@@ -35,7 +35,7 @@ export function createIngestWriter(
 ): IngestWriter {
   const maxBatch = options.maxBatch ?? 500;
   // PGlite has one connection: more than one transaction at a time would only queue.
-  const maxConcurrent = options.maxConcurrent ?? (store.kind === 'pglite' ? 1 : 4);
+  const maxConcurrent = options.maxConcurrent ?? (store.kind === 'pglite' ? 1 : 8);
   let pending: Pending[] = [];
   let inFlight = 0;
   let scheduled = false;
