@@ -1,6 +1,7 @@
 // Turns a validated tracking request into the event the hub stores: ids created when absent, the
 // session decided, click ids and UTMs completed from the landing URL, fbc derived, the time checked,
 // the buyer's e-mail and phone hashed (never kept raw), bots flagged.
+import { isStorableText } from './storable-text.ts';
 import { isSha256Hex, normalizeEmail, normalizePhone, sha256Hex } from '../identity/index.ts';
 import { isKnownBot } from './bot-detection.ts';
 import { resolveEventTime } from './event-time.ts';
@@ -58,12 +59,18 @@ export function buildTrackingEvent(request: TrackRequest, context: TrackContext)
   if (isKnownBot(context.userAgent)) flags.push(TRACKING_FLAGS.bot);
 
   const query = request.url ? new URL(request.url).searchParams : undefined;
+  // The body's values were validated as storable; values decoded from the URL's query string are not yet
+  // (a `%00` decodes to a NUL PostgreSQL cannot store), so an unstorable one is ignored.
+  const fromQuery = (name: string) => {
+    const value = query?.get(name);
+    return value && isStorableText(value) ? value : null;
+  };
   const clickIds = Object.fromEntries(
-    CLICK_ID_NAMES.map((name) => [name, request[name] || query?.get(name) || null]),
+    CLICK_ID_NAMES.map((name) => [name, request[name] || fromQuery(name)]),
   ) as Record<(typeof CLICK_ID_NAMES)[number], string | null>;
   const utm: Utm = {};
   for (const name of UTM_NAMES) {
-    const value = request.utm?.[name] || query?.get(`utm_${name}`);
+    const value = request.utm?.[name] || fromQuery(`utm_${name}`);
     if (value) utm[name] = value;
   }
 
