@@ -50,7 +50,9 @@ describe('findCookieScope (registrable domain by probing)', () => {
       const page = await openAt(context, host);
       const scope = await (await hubPixel(page)).evaluate((p, h) => p.findCookieScope(h), host);
       expect(scope).toEqual(domain ? { domain, subdomainIndex } : { subdomainIndex });
-      expect(await context.cookies()).toEqual([]); // the probe cookie is gone
+      // The probe cookie is gone. document.cookie writes reach the browser's cookie store asynchronously,
+      // so the store is read until it agrees (or the poll times out).
+      await expect.poll(() => context.cookies(), { timeout: 5_000 }).toEqual([]);
     } finally {
       await context.close();
     }
