@@ -67,6 +67,8 @@ describe('syncMetaCookies', () => {
       const pixel = await hubPixel(page);
       const before = Date.now();
       const result = await pixel.evaluate((p) => p.syncMetaCookies(p.findCookieScope(location.hostname), 'IwAR2F4-dbP0l7Mn1_Iaw', Date.now()));
+      // document.cookie writes reach the browser's cookie store asynchronously.
+      await expect.poll(async () => (await context.cookies()).filter((c) => c.name === '_fbc' || c.name === '_fbp').length, { timeout: 5_000 }).toBe(2);
       const cookies = await context.cookies();
       const fbc = cookies.find((c) => c.name === '_fbc');
       const fbp = cookies.find((c) => c.name === '_fbp');
@@ -101,6 +103,9 @@ describe('syncMetaCookies', () => {
       await pixel.evaluate((p) => p.writeCookie('_fbc', 'fb.1.1600000000000.ClickB.AQQCAQAB', 60, 'example.com'));
       expect((await run('ClickB', 1_700_000_300_000)).fbc).toBe('fb.1.1600000000000.ClickB.AQQCAQAB');
       // …and its 90 days slide, since it is defined on our domain (subdomainIndex 1).
+      await expect
+        .poll(async () => ((await context.cookies()).find((c) => c.name === '_fbc')?.expires ?? 0) * 1000 - Date.now(), { timeout: 5_000 })
+        .toBeGreaterThan(89 * 86_400_000);
       const refreshed = (await context.cookies()).find((c) => c.name === '_fbc');
       expect(refreshed?.domain).toBe('.example.com');
       expect((refreshed?.expires ?? 0) * 1000 - Date.now()).toBeGreaterThan(89 * 86_400_000);
@@ -110,8 +115,10 @@ describe('syncMetaCookies', () => {
         p.writeCookie('_fbp', 'fb.2.1600000000000.1234567890', 60);
       });
       expect(await run(undefined, 1_700_000_350_000)).toMatchObject({ fbp: 'fb.2.1600000000000.1234567890' });
+      await expect
+        .poll(async () => (await context.cookies()).filter((c) => c.name === '_fbp').map((c) => [c.domain, c.value]), { timeout: 5_000 })
+        .toEqual([['www.example.com', 'fb.2.1600000000000.1234567890']]);
       const fbps = (await context.cookies()).filter((c) => c.name === '_fbp');
-      expect(fbps.map((c) => [c.domain, c.value])).toEqual([['www.example.com', 'fb.2.1600000000000.1234567890']]);
       expect((fbps[0]?.expires ?? 0) * 1000 - Date.now()).toBeLessThan(61_000);
       const second = await run('ClickC', 1_700_000_400_000);
       expect(second.fbc).toBe('fb.1.1700000400000.ClickC');
