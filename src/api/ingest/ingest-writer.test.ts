@@ -75,4 +75,29 @@ describe.each(STORE_KINDS)('ingest writer on %s', (kind) => {
     await expect(bad).rejects.toThrow();
     expect((await Promise.all(good)).every((r) => !r.duplicate)).toBe(true);
   });
+
+  it('keeps every column exactly: raw bytes that are not UTF-8, headers, flags, status, no job when asked for none', async () => {
+    const queue = createDbQueue(store.db);
+    const writer = createIngestWriter(store, queue);
+    const raw = Buffer.from([0x00, 0xff, 0xfe, 0x7b, 0x22, 0xc3, 0x28, 0x0a]);
+    const occurredAt = new Date('2026-01-02T03:04:05.678Z');
+    const row = event({
+      raw_body: raw,
+      raw_headers: { 'content-type': 'application/json', 'user-agent': 'Hotmart/2.0 "quoted" \\ back' } as never,
+      flags: ['unprocessable', 'not_json'],
+      status: 'unprocessable',
+      occurred_at: occurredAt,
+      payload: JSON.stringify({ q: { a: 'ção' } }),
+      client_ip: '2001:db8::1',
+      error: "body isn't JSON",
+    });
+    const written = await writer.write({ event: row, enqueue: false });
+    const stored = await store.db.selectFrom('events').selectAll().where('id', '=', written.id).executeTakeFirstOrThrow();
+    expect(Buffer.from(stored.raw_body!).equals(raw)).toBe(true);
+    expect(stored.raw_headers).toEqual({ 'content-type': 'application/json', 'user-agent': 'Hotmart/2.0 "quoted" \\ back' });
+    expect(stored).toMatchObject({ flags: ['unprocessable', 'not_json'], status: 'unprocessable', client_ip: '2001:db8::1', error: "body isn't JSON", payload: { q: { a: 'ção' } } });
+    expect(new Date(stored.occurred_at).toISOString()).toBe(occurredAt.toISOString());
+    const jobs = await store.db.selectFrom('jobs').select('payload').execute();
+    expect(jobs.some((j) => (j.payload as { eventId: string }).eventId === written.id)).toBe(false);
+  });
 });

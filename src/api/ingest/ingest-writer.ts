@@ -4,7 +4,7 @@
 // share one commit, which is what lets a durable write keep up with a bare HTTP server.
 import type { Store } from '../../store/connect.ts';
 import type { NewEvent } from '../../store/database.ts';
-import { insertEvents, type InsertedEvent } from '../../store/events.ts';
+import { insertEvents, insertEventsWithJobs, type InsertedEvent } from '../../store/events.ts';
 import type { Queue } from '../../queue/queue.ts';
 import { runOutsideTraces } from '../../lib/tracing.ts';
 
@@ -41,16 +41,20 @@ export function createIngestWriter(
   let scheduled = false;
   let drained: Array<() => void> = [];
 
+  const jobOf = (p: Pending) => (p.item.trace ? { eventId: p.item.event.id, tenantId: p.item.event.tenant_id, _trace: p.item.trace } : { eventId: p.item.event.id, tenantId: p.item.event.tenant_id });
+
   async function commit(batch: Pending[]): Promise<InsertedEvent[]> {
+    // The database queue's jobs go in the events' own statement (one round trip); an external queue's
+    // outbox rows go through its driver, in a transaction with the events.
+    if (queue.driver === 'db') {
+      return insertEventsWithJobs(store.db, batch.map((p) => ({ event: p.item.event, job: p.item.enqueue ? jobOf(p) : null })));
+    }
     return store.db.transaction().execute(async (trx) => {
       const results = await insertEvents(trx, batch.map((p) => p.item.event));
       const jobs = batch
         .map((p, i) => ({ p, r: results[i]! }))
         .filter(({ p, r }) => p.item.enqueue && !r.duplicate)
-        .map(({ p, r }) => {
-          const payload = { eventId: r.id, tenantId: p.item.event.tenant_id };
-          return { tenantId: p.item.event.tenant_id, payload: p.item.trace ? { ...payload, _trace: p.item.trace } : payload };
-        });
+        .map(({ p }) => ({ tenantId: p.item.event.tenant_id, payload: jobOf(p) }));
       await queue.enqueue(trx, 'ingest-events', jobs);
       return results;
     });
