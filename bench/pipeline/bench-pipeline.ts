@@ -144,6 +144,9 @@ async function main(): Promise<void> {
       { bench, figure: `end-to-end p50 at ${TARGETS.latencyRate}/s`, value: report.latency.p50Ms ?? NaN, unit: 'ms' },
       { bench, figure: `end-to-end p99 at ${TARGETS.latencyRate}/s`, value: report.latency.p99Ms ?? NaN, unit: 'ms', target: `< ${TARGETS.p99Ms} ms`, pass: (report.latency.p99Ms ?? Infinity) < TARGETS.p99Ms },
     ]);
+    // Like the other benches: a missed target is a failed run (`npm run bench` reports it).
+    const met = report.throughput.conversionsPerSecond >= TARGETS.throughput && (report.latency.p99Ms ?? Infinity) < TARGETS.p99Ms;
+    process.exitCode = met ? 0 : 1;
   } finally {
     await Promise.allSettled(children.map((c) => c.stop()));
     await sandbox?.close();
