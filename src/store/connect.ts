@@ -15,6 +15,11 @@ export interface Store {
    * outside Kysely's prepared statements. `exec` returns the rows of the script's last statement.
    */
   withScriptSession<T>(fn: (exec: (script: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T>;
+  /**
+   * Runs one constant, parameterised statement on the hot path, as a named prepared statement on
+   * PostgreSQL (parsed and planned once per connection instead of on every call).
+   */
+  prepared<R>(name: string, text: string, values: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,9 @@ function connectPostgres(url: string, poolSize: number): Store {
         client.release();
       }
     },
+    async prepared<R>(name: string, text: string, values: unknown[]) {
+      return (await pool.query({ name, text, values })).rows as R[];
+    },
     close: () => db.destroy(),
   };
 }
@@ -88,6 +96,9 @@ async function connectPglite(options: ConnectOptions): Promise<Store> {
         const results = await pglite.exec(script);
         return (results[results.length - 1]?.rows ?? []) as Record<string, unknown>[];
       });
+    },
+    async prepared<R>(_name: string, text: string, values: unknown[]) {
+      return (await pglite.query<R>(text, values)).rows;
     },
     close: () => db.destroy(),
   };

@@ -1,6 +1,6 @@
 // Ingested events (track calls and webhook deliveries): the durable record behind every 2xx.
 import { sql, type Transaction } from 'kysely';
-import type { Db } from './connect.ts';
+import type { Db, Store } from './connect.ts';
 import type { Database, EventStatus, NewEvent } from './database.ts';
 import { newId } from '../lib/ids.ts';
 
@@ -61,12 +61,12 @@ export interface EventWithJob {
  * Writes a batch of events and, for each new one that asks for it, its `ingest-events` row in the
  * database queue's `jobs` table — in ONE autocommitted statement: the rows travel as one JSON
  * parameter and data-modifying CTEs insert both, so a committed event always has its job. That is one
- * round trip and one statement to plan per batch, instead of BEGIN, two INSERTs and COMMIT, which is
- * most of what a durable write costs the API at thousands of requests a second. The SQL text never
- * changes, whatever the batch size. Duplicates (an existing or an earlier row of the batch with the same
- * delivery key) get no job and are answered with the existing id.
+ * round trip per batch, of a statement prepared once per connection (its text never changes, whatever
+ * the batch size), instead of BEGIN, two INSERTs and COMMIT: most of what a durable write costs the
+ * API at thousands of requests a second. Duplicates (an existing or an earlier row of the batch with
+ * the same delivery key) get no job and are answered with the existing id.
  */
-export async function insertEventsWithJobs(db: Db, rows: EventWithJob[]): Promise<InsertedEvent[]> {
+export async function insertEventsWithJobs(store: Store, rows: EventWithJob[]): Promise<InsertedEvent[]> {
   if (rows.length === 0) return [];
   const input = JSON.stringify(
     rows.map(({ event: e, job }) => ({
@@ -89,29 +89,30 @@ export async function insertEventsWithJobs(db: Db, rows: EventWithJob[]): Promis
       job_payload: job ? JSON.stringify(job) : null,
     })),
   );
-  const { rows: inserted } = await sql<{ id: string }>`
-    WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS t(
-        id text, tenant_id text, type text, gateway text, delivery_key text, status text, flags text[],
-        occurred_at timestamptz, payload text, raw_body text, raw_headers jsonb, evidence_ref text,
-        client_ip text, user_agent text, error text, job_id text, job_payload text)
-    ), inserted AS (
-      INSERT INTO events (id, tenant_id, type, gateway, delivery_key, status, flags, occurred_at, payload,
-                          raw_body, raw_headers, evidence_ref, client_ip, user_agent, error)
-      SELECT id, tenant_id, type, gateway, delivery_key, status, flags, occurred_at, payload::jsonb,
-             decode(raw_body, 'base64'), raw_headers, evidence_ref, client_ip, user_agent, error
-      FROM input
-      ON CONFLICT DO NOTHING
-      RETURNING id
-    ), jobs AS (
-      INSERT INTO jobs (id, queue, tenant_id, payload)
-      SELECT input.job_id, 'ingest-events', input.tenant_id, input.job_payload::jsonb
-      FROM input JOIN inserted USING (id)
-      WHERE input.job_id IS NOT NULL
-    )
-    SELECT id FROM inserted`.execute(db);
-  return resolveDuplicates(db, rows.map((r) => r.event), new Set(inserted.map((r) => r.id)));
+  const inserted = await store.prepared<{ id: string }>('hub_insert_events_with_jobs', INSERT_EVENTS_WITH_JOBS, [input]);
+  return resolveDuplicates(store.db, rows.map((r) => r.event), new Set(inserted.map((r) => r.id)));
 }
+
+const INSERT_EVENTS_WITH_JOBS = `WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
+      id text, tenant_id text, type text, gateway text, delivery_key text, status text, flags text[],
+      occurred_at timestamptz, payload text, raw_body text, raw_headers jsonb, evidence_ref text,
+      client_ip text, user_agent text, error text, job_id text, job_payload text)
+  ), inserted AS (
+    INSERT INTO events (id, tenant_id, type, gateway, delivery_key, status, flags, occurred_at, payload,
+                        raw_body, raw_headers, evidence_ref, client_ip, user_agent, error)
+    SELECT id, tenant_id, type, gateway, delivery_key, status, flags, occurred_at, payload::jsonb,
+           decode(raw_body, 'base64'), raw_headers, evidence_ref, client_ip, user_agent, error
+    FROM input
+    ON CONFLICT DO NOTHING
+    RETURNING id
+  ), jobs AS (
+    INSERT INTO jobs (id, queue, tenant_id, payload)
+    SELECT input.job_id, 'ingest-events', input.tenant_id, input.job_payload::jsonb
+    FROM input JOIN inserted USING (id)
+    WHERE input.job_id IS NOT NULL
+  )
+  SELECT id FROM inserted`;
 
 export async function findEvent(db: Db, tenantId: string, id: string) {
   return db.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();

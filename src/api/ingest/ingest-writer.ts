@@ -47,7 +47,7 @@ export function createIngestWriter(
     // The database queue's jobs go in the events' own statement (one round trip); an external queue's
     // outbox rows go through its driver, in a transaction with the events.
     if (queue.driver === 'db') {
-      return insertEventsWithJobs(store.db, batch.map((p) => ({ event: p.item.event, job: p.item.enqueue ? jobOf(p) : null })));
+      return insertEventsWithJobs(store, batch.map((p) => ({ event: p.item.event, job: p.item.enqueue ? jobOf(p) : null })));
     }
     return store.db.transaction().execute(async (trx) => {
       const results = await insertEvents(trx, batch.map((p) => p.item.event));
