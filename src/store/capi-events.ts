@@ -20,6 +20,11 @@ export interface NewCapiEvent {
   /** The built (hashed) server event; never raw PII. */
   payload: Record<string, unknown>;
   lastError?: string | null;
+  /**
+   * The traceparent the dispatch job carries on. Unset, the job takes the active span's (enqueue
+   * stamps it); a batch written for many jobs at once sets each job's own.
+   */
+  trace?: string | undefined;
 }
 
 /**
@@ -53,9 +58,14 @@ export async function createCapiEventsForDispatch(
     .onConflict((oc) => oc.columns(['tenant_id', 'event_id']).doNothing())
     .returning(['id', 'tenant_id', 'event_id', 'status'])
     .execute();
+  const traces = new Map(events.flatMap((e) => (e.trace ? [[`${e.tenantId}\u0000${e.eventId}`, e.trace] as const] : [])));
   const jobs = inserted
     .filter((r) => r.status === 'pending')
-    .map((r) => ({ tenantId: r.tenant_id, payload: { capiEventId: r.id, tenantId: r.tenant_id } }));
+    .map((r) => {
+      const payload = { capiEventId: r.id, tenantId: r.tenant_id };
+      const trace = traces.get(`${r.tenant_id}\u0000${r.event_id}`);
+      return { tenantId: r.tenant_id, payload: trace ? { ...payload, _trace: trace } : payload };
+    });
   await queue.enqueue(trx, 'capi-dispatch', jobs);
   return inserted.map((r) => ({ id: r.id, eventId: r.event_id, status: r.status as NewCapiEvent['status'] }));
 }

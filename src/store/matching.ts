@@ -1,6 +1,6 @@
 // Reads the matcher needs (sessions, clicks, identity sightings, sessions on a network) and the
 // matches it writes. Every query is scoped by tenant and served by an index that starts with it.
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from './connect.ts';
 import type { Database, MatchMethod } from './database.ts';
 import type {
@@ -254,5 +254,137 @@ export async function refreshUnsentCapiEventPayload(
     .where('tenant_id', '=', tenantId)
     .where('event_id', '=', eventId)
     .where('status', 'in', ['pending', 'waiting'])
+    .execute();
+}
+
+// ---- set-based forms for the match worker's batches: many lookups (of any tenants) in one query,
+// each answered exactly as its single form above would (same filters, same order, same limit). ----
+
+const iso = (d: Date) => d.toISOString();
+
+/** Sessions by (tenant, id). */
+export async function findSessionsByRefs(db: Executor, refs: Array<{ tenantId: string; id: string }>): Promise<Array<SessionRecord & { tenantId: string }>> {
+  if (refs.length === 0) return [];
+  const { rows } = await sql<SessionRow & { tenant_id: string }>`
+    SELECT DISTINCT s.tenant_id, ${sql.join(SESSION_COLUMNS.map((c) => sql.ref(`s.${c}`)))}
+    FROM unnest(${refs.map((r) => r.tenantId)}::text[], ${refs.map((r) => r.id)}::text[]) AS k(t, id)
+    JOIN sessions s ON s.tenant_id = k.t AND s.id = k.id`.execute(db);
+  return rows.map((r) => ({ ...toSession(r), tenantId: r.tenant_id }));
+}
+
+/** Clicks by (tenant, id). */
+export async function findClicksByRefs(db: Executor, refs: Array<{ tenantId: string; id: string }>): Promise<Array<ClickRecord & { tenantId: string }>> {
+  if (refs.length === 0) return [];
+  const { rows } = await sql<ClickRow & { tenant_id: string }>`
+    SELECT DISTINCT c.tenant_id, ${sql.join(CLICK_COLUMNS.map((col) => sql.ref(`c.${col}`)))}
+    FROM unnest(${refs.map((r) => r.tenantId)}::text[], ${refs.map((r) => r.id)}::text[]) AS k(t, id)
+    JOIN clicks c ON c.tenant_id = k.t AND c.id = k.id`.execute(db);
+  return rows.map((r) => ({ ...toClick(r), tenantId: r.tenant_id }));
+}
+
+/** `findIdentitySightings` for many (tenant, kind, hash, range); result i answers query i. */
+export async function findIdentitySightingsBatch(
+  db: Executor,
+  queries: Array<{ tenantId: string; kind: 'email' | 'phone'; valueHash: string; range: TimeRange }>,
+): Promise<IdentitySighting[][]> {
+  if (queries.length === 0) return [];
+  const { rows } = await sql<{ n: string | number; kind: 'email' | 'phone'; visitor_id: string; session_id: string; seen_at: Date; source: string }>`
+    SELECT q.n, x.kind, x.visitor_id, x.session_id, x.seen_at, x.source
+    FROM unnest(${queries.map((q) => q.tenantId)}::text[], ${queries.map((q) => q.kind)}::text[], ${queries.map((q) => q.valueHash)}::text[],
+                ${queries.map((q) => iso(q.range.from))}::timestamptz[], ${queries.map((q) => iso(q.range.to))}::timestamptz[])
+      WITH ORDINALITY AS q(t, kind, value_hash, from_at, to_at, n)
+    CROSS JOIN LATERAL (
+      SELECT i.kind, i.visitor_id, i.session_id, i.seen_at, i.source
+      FROM identities i LEFT JOIN sessions s ON s.tenant_id = i.tenant_id AND s.id = i.session_id
+      WHERE i.tenant_id = q.t AND i.kind = q.kind AND i.value_hash = q.value_hash
+        AND i.seen_at >= q.from_at AND i.seen_at <= q.to_at AND (s.is_bot IS NULL OR s.is_bot = false)
+      ORDER BY i.seen_at DESC LIMIT 200
+    ) AS x
+    ORDER BY q.n, x.seen_at DESC`.execute(db);
+  const out = queries.map((): IdentitySighting[] => []);
+  for (const r of rows) {
+    out[Number(r.n) - 1]!.push({ kind: r.kind, visitorId: r.visitor_id, sessionId: r.session_id, seenAt: new Date(r.seen_at), source: r.source });
+  }
+  return out;
+}
+
+/** `findSessionEmailHashes` for many (tenant, sessions); result i answers query i. */
+export async function findSessionEmailHashesBatch(
+  db: Executor,
+  queries: Array<{ tenantId: string; sessionIds: string[] }>,
+): Promise<Array<{ sessionId: string; valueHash: string }[]>> {
+  const pairs = queries.flatMap((q, n) => q.sessionIds.map((id) => ({ n: n + 1, tenantId: q.tenantId, id })));
+  const out = queries.map((): { sessionId: string; valueHash: string }[] => []);
+  if (pairs.length === 0) return out;
+  const { rows } = await sql<{ n: string | number; session_id: string; value_hash: string }>`
+    SELECT k.n, i.session_id, i.value_hash
+    FROM unnest(${pairs.map((p) => p.n)}::int[], ${pairs.map((p) => p.tenantId)}::text[], ${pairs.map((p) => p.id)}::text[]) AS k(n, t, session_id)
+    JOIN identities i ON i.tenant_id = k.t AND i.kind = 'email' AND i.session_id = k.session_id`.execute(db);
+  for (const r of rows) out[Number(r.n) - 1]!.push({ sessionId: r.session_id, valueHash: r.value_hash });
+  return out;
+}
+
+/** `findNetworkSessions` for many (tenant, ip, range); result i answers query i. */
+export async function findNetworkSessionsBatch(
+  db: Executor,
+  queries: Array<{ tenantId: string; clientIp: string; range: TimeRange }>,
+): Promise<SessionRecord[][]> {
+  if (queries.length === 0) return [];
+  const { rows } = await sql<SessionRow & { n: string | number }>`
+    SELECT q.n, x.*
+    FROM unnest(${queries.map((q) => q.tenantId)}::text[], ${queries.map((q) => q.clientIp)}::text[],
+                ${queries.map((q) => iso(q.range.from))}::timestamptz[], ${queries.map((q) => iso(q.range.to))}::timestamptz[])
+      WITH ORDINALITY AS q(t, client_ip, from_at, to_at, n)
+    CROSS JOIN LATERAL (
+      SELECT ${sql.join(SESSION_COLUMNS.map((c) => sql.ref(`s.${c}`)))} FROM sessions s
+      WHERE s.tenant_id = q.t AND s.client_ip = q.client_ip AND s.last_seen_at >= q.from_at AND s.started_at <= q.to_at
+      ORDER BY s.last_seen_at DESC LIMIT 50
+    ) AS x
+    ORDER BY q.n, x.last_seen_at DESC`.execute(db);
+  const out = queries.map((): SessionRecord[] => []);
+  for (const r of rows) out[Number(r.n) - 1]!.push(toSession(r));
+  return out;
+}
+
+/** `findVisitorClicks` for many (tenant, visitor, range); result i answers query i. */
+export async function findVisitorClicksBatch(
+  db: Executor,
+  queries: Array<{ tenantId: string; visitorId: string; range: TimeRange }>,
+): Promise<ClickRecord[][]> {
+  if (queries.length === 0) return [];
+  const { rows } = await sql<ClickRow & { n: string | number }>`
+    SELECT q.n, x.*
+    FROM unnest(${queries.map((q) => q.tenantId)}::text[], ${queries.map((q) => q.visitorId)}::text[],
+                ${queries.map((q) => iso(q.range.from))}::timestamptz[], ${queries.map((q) => iso(q.range.to))}::timestamptz[])
+      WITH ORDINALITY AS q(t, visitor_id, from_at, to_at, n)
+    CROSS JOIN LATERAL (
+      SELECT ${sql.join(CLICK_COLUMNS.map((c) => sql.ref(`c.${c}`)))} FROM clicks c
+      WHERE c.tenant_id = q.t AND c.visitor_id = q.visitor_id AND c.occurred_at >= q.from_at AND c.occurred_at <= q.to_at
+      ORDER BY c.occurred_at DESC LIMIT 100
+    ) AS x
+    ORDER BY q.n, x.occurred_at DESC`.execute(db);
+  const out = queries.map((): ClickRecord[] => []);
+  for (const r of rows) out[Number(r.n) - 1]!.push(toClick(r));
+  return out;
+}
+
+/** `insertMatch` for many conversions in one statement (existing matches stay). */
+export async function insertMatches(trx: Transaction<Database>, matches: NewMatch[]): Promise<void> {
+  if (matches.length === 0) return;
+  await trx
+    .insertInto('matches')
+    .values(
+      matches.map((m) => ({
+        tenant_id: m.tenantId,
+        conversion_id: m.conversionId,
+        method: m.method,
+        confidence: m.confidence,
+        visitor_id: m.visitorId,
+        session_id: m.sessionId,
+        click_id: m.clickId,
+        evidence: JSON.stringify(m.evidence),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['tenant_id', 'conversion_id']).doNothing())
     .execute();
 }

@@ -2,9 +2,9 @@
 // matcher links purchases to. `recordTrackingEvent` is called by the match worker for each stored
 // click/pageview/initiate_checkout, inside its transaction; running it again for the same event changes
 // nothing, and events of one session may arrive in any order.
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Transaction } from 'kysely';
 import type { Db } from './connect.ts';
-import type { Database, EventRow } from './database.ts';
+import type { ClicksTable, Database, EventRow, IdentitiesTable, SessionsTable } from './database.ts';
 import { TRACKING_EVENT_TYPES, TRACKING_FLAGS, parseTrackingPayload, type TrackingPayload } from '../domain/tracking/index.ts';
 
 export type { TrackingPayload };
@@ -48,32 +48,112 @@ export function clickIdOfEvent(eventId: string): string {
  * earliest event's landing data (whatever order events are processed in) and spans all its events.
  */
 export async function recordTrackingEvent(trx: Transaction<Database>, event: EventRow): Promise<void> {
-  if (!(TRACKING_EVENT_TYPES as readonly string[]).includes(event.type)) return;
+  await recordTrackingEvents(trx, [event]);
+}
+
+/**
+ * `recordTrackingEvent` for a batch, in a few statements, with the same result as recording the
+ * events one by one in this order. An upsert may not touch one row twice, and the session merge is not
+ * associative (folding two events before meeting the stored row can pick a different landing URL), so
+ * rows for the same key go in successive statements: the k-th event of each session in the k-th.
+ */
+export async function recordTrackingEvents(trx: Transaction<Database>, events: EventRow[]): Promise<void> {
+  const rows = events.filter((e) => (TRACKING_EVENT_TYPES as readonly string[]).includes(e.type)).map(trackingRows);
+  for (const round of roundsByKey(rows.map((r) => r.session), (s) => `${s.tenant_id}\u0000${s.id}`)) await upsertSessions(trx, round);
+  const clicks = rows.flatMap((r) => (r.click ? [r.click] : []));
+  if (clicks.length > 0) {
+    await trx.insertInto('clicks').values(clicks).onConflict((oc) => oc.columns(['tenant_id', 'id']).doNothing()).execute();
+  }
+  const identities = rows.flatMap((r) => r.identities);
+  const identityKey = (i: IdentityRow) => [i.tenant_id, i.kind, i.value_hash, i.session_id].join('\u0000');
+  for (const round of roundsByKey(identities, identityKey)) await upsertIdentities(trx, round);
+}
+
+type SessionRow = Insertable<SessionsTable>;
+type ClickRow = Insertable<ClicksTable>;
+type IdentityRow = Insertable<IdentitiesTable>;
+
+function trackingRows(event: EventRow): { session: SessionRow; click: ClickRow | null; identities: IdentityRow[] } {
   const p: TrackingPayload = parseTrackingPayload(event.payload);
   const isBot = event.flags.includes(TRACKING_FLAGS.bot);
   const clickId = event.type === 'click' ? clickIdOfEvent(event.id) : null;
   const utm = JSON.stringify(p.utm);
+  const session: SessionRow = {
+    tenant_id: event.tenant_id,
+    id: p.sessionId,
+    visitor_id: p.visitorId,
+    funnel_slug: p.funnelSlug,
+    started_at: event.occurred_at,
+    last_seen_at: event.occurred_at,
+    click_id: clickId,
+    fbclid: p.fbclid,
+    fbc: p.fbc,
+    fbp: p.fbp,
+    landing_url: p.url,
+    referrer: p.referrer,
+    utm,
+    client_ip: event.client_ip,
+    user_agent: event.user_agent,
+    is_bot: isBot,
+  };
+  const click: ClickRow | null = clickId
+    ? {
+        tenant_id: event.tenant_id,
+        id: clickId,
+        event_id: event.id,
+        visitor_id: p.visitorId,
+        session_id: p.sessionId,
+        occurred_at: event.occurred_at,
+        fbclid: p.fbclid,
+        gclid: p.gclid,
+        ttclid: p.ttclid,
+        fbc: p.fbc,
+        fbp: p.fbp,
+        url: p.url,
+        utm,
+        client_ip: event.client_ip,
+        user_agent: event.user_agent,
+        is_bot: isBot,
+      }
+    : null;
+  // Bots never become identities: identity matching must not link a purchase to a crawler's visit.
+  const identities = isBot
+    ? []
+    : ([
+        ['email', p.user.emailHash],
+        ['phone', p.user.phoneHash],
+      ] as const)
+        .filter((entry): entry is ['email' | 'phone', string] => typeof entry[1] === 'string')
+        .map(([kind, hash]) => ({
+          tenant_id: event.tenant_id,
+          kind,
+          value_hash: hash,
+          visitor_id: p.visitorId,
+          session_id: p.sessionId,
+          event_id: event.id,
+          source: event.type,
+          seen_at: event.occurred_at,
+        }));
+  return { session, click, identities };
+}
 
+/** Splits rows into statements in which no key repeats, keeping each key's rows in their order. */
+function roundsByKey<T>(rows: T[], keyOf: (row: T) => string): T[][] {
+  const rounds: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    (rounds[n] ??= []).push(row);
+  }
+  return rounds;
+}
+
+async function upsertSessions(trx: Transaction<Database>, rows: SessionRow[]): Promise<void> {
   await trx
     .insertInto('sessions')
-    .values({
-      tenant_id: event.tenant_id,
-      id: p.sessionId,
-      visitor_id: p.visitorId,
-      funnel_slug: p.funnelSlug,
-      started_at: event.occurred_at,
-      last_seen_at: event.occurred_at,
-      click_id: clickId,
-      fbclid: p.fbclid,
-      fbc: p.fbc,
-      fbp: p.fbp,
-      landing_url: p.url,
-      referrer: p.referrer,
-      utm,
-      client_ip: event.client_ip,
-      user_agent: event.user_agent,
-      is_bot: isBot,
-    })
+    .values(rows)
     .onConflict((oc) =>
       oc.columns(['tenant_id', 'id']).doUpdateSet({
         started_at: sql`least(sessions.started_at, excluded.started_at)`,
@@ -94,62 +174,19 @@ export async function recordTrackingEvent(trx: Transaction<Database>, event: Eve
       }),
     )
     .execute();
+}
 
-  if (clickId) {
-    await trx
-      .insertInto('clicks')
-      .values({
-        tenant_id: event.tenant_id,
-        id: clickId,
-        event_id: event.id,
-        visitor_id: p.visitorId,
-        session_id: p.sessionId,
-        occurred_at: event.occurred_at,
-        fbclid: p.fbclid,
-        gclid: p.gclid,
-        ttclid: p.ttclid,
-        fbc: p.fbc,
-        fbp: p.fbp,
-        url: p.url,
-        utm,
-        client_ip: event.client_ip,
-        user_agent: event.user_agent,
-        is_bot: isBot,
-      })
-      .onConflict((oc) => oc.columns(['tenant_id', 'id']).doNothing())
-      .execute();
-  }
-
-  // Bots never become identities: identity matching must not link a purchase to a crawler's visit.
-  const identities = isBot
-    ? []
-    : ([
-        ['email', p.user.emailHash],
-        ['phone', p.user.phoneHash],
-      ] as const).filter((entry): entry is ['email' | 'phone', string] => typeof entry[1] === 'string');
-  if (identities.length > 0) {
-    await trx
-      .insertInto('identities')
-      .values(
-        identities.map(([kind, hash]) => ({
-          tenant_id: event.tenant_id,
-          kind,
-          value_hash: hash,
-          visitor_id: p.visitorId,
-          session_id: p.sessionId,
-          event_id: event.id,
-          source: event.type,
-          seen_at: event.occurred_at,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['tenant_id', 'kind', 'value_hash', 'session_id']).doUpdateSet({
-          event_id: sql`CASE WHEN excluded.seen_at > identities.seen_at THEN excluded.event_id ELSE identities.event_id END`,
-          seen_at: sql`greatest(identities.seen_at, excluded.seen_at)`,
-        }),
-      )
-      .execute();
-  }
+async function upsertIdentities(trx: Transaction<Database>, rows: IdentityRow[]): Promise<void> {
+  await trx
+    .insertInto('identities')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'kind', 'value_hash', 'session_id']).doUpdateSet({
+        event_id: sql`CASE WHEN excluded.seen_at > identities.seen_at THEN excluded.event_id ELSE identities.event_id END`,
+        seen_at: sql`greatest(identities.seen_at, excluded.seen_at)`,
+      }),
+    )
+    .execute();
 }
 
 /** The value of the session's earliest event that has one (order-independent, so reruns are no-ops). */

@@ -4,10 +4,10 @@
 // event that keeps failing is marked `failed` and dead-lettered with its error after the last
 // attempt, so one poison message never stalls the queue.
 //
-// A claimed batch is written in ONE database transaction with a savepoint per event: each event's
-// writes stand or fall alone (a failing or waiting event rolls back to its savepoint), and the batch
-// pays for one commit instead of fifty — on PostgreSQL a commit's WAL flush costs more than all of an
-// event's queries together.
+// A claimed batch is written in ONE database transaction, set-based (process-batch.ts): a handful of
+// statements for the whole batch instead of a dozen per event, and one commit. If that throws, the
+// batch is redone the old way, still in one transaction but with a savepoint per event, so each
+// event's writes stand or fall alone and a poison event ends failed and dead-lettered by itself.
 import { sql, type Transaction } from 'kysely';
 import type { ClaimedJob } from '../../queue/queue.ts';
 import { jobCatalog } from '../../queue/job-catalog.ts';
@@ -18,10 +18,9 @@ import type { MatchWorkerDeps } from './match-worker-deps.ts';
 import { processTrackingEvent } from './process-tracking-event.ts';
 import { processWebhookEvent, type TenantContextMemo } from './process-webhook-event.ts';
 import { requeueCapiEventsOfEvent } from '../../store/replay-capi-events.ts';
+import { mayWaitForSession, processBatch } from './process-batch.ts';
 
 const spec = jobCatalog['ingest-events'];
-/** Waiting for a late session may use this many attempts; the rest stay for real failures. */
-const MAX_WAIT_ATTEMPTS = 5;
 
 interface Work {
   index: number;
@@ -31,7 +30,9 @@ interface Work {
   event?: EventRow;
 }
 
-export function createMatchHandler(deps: MatchWorkerDeps): JobHandler {
+/** `setBased: false` processes every batch event by event (the fallback), for tests that compare both paths. */
+export function createMatchHandler(deps: MatchWorkerDeps, options: { setBased?: boolean } = {}): JobHandler {
+  const setBased = options.setBased ?? true;
   return {
     queue: 'ingest-events',
     async handle(jobs, tracing = untracedJobs) {
@@ -44,14 +45,26 @@ export function createMatchHandler(deps: MatchWorkerDeps): JobHandler {
       });
       if (work.length === 0) return outcomes;
 
+      if (setBased) {
+        try {
+          await deps.store.db.transaction().execute(async (trx) => {
+            const ordered = await loadBatch(trx, work, deps);
+            const present = ordered.filter((w): w is Work & { event: EventRow } => w.event !== undefined);
+            const items = present.map((w) => ({ job: w.job, event: w.event }));
+            const result = await processBatch(trx, items, deps, tracing);
+            present.forEach((w, i) => (outcomes[w.index] = result.get(items[i]!) ?? outcomes[w.index]!));
+          });
+          return outcomes;
+        } catch (err) {
+          // Something in the batch throws (a poison event, a database error): redo it event by event,
+          // where each event stands or falls alone.
+          deps.logger?.warn({ err, jobs: work.length }, 'set-based match batch failed; redoing it event by event');
+        }
+      }
+
       await deps.store.db.transaction().execute(async (trx) => {
-        // One read for the batch's events, and one per tenant for what matching needs to know of it.
-        const events = new Map((await findEvents(trx, work.map((w) => ({ tenantId: w.tenantId, id: w.eventId })))).map((e) => [`${e.tenant_id}/${e.id}`, e]));
-        for (const w of work) w.event = events.get(`${w.tenantId}/${w.eventId}`);
+        const ordered = await loadBatch(trx, work, deps);
         const tenantContext: TenantContextMemo = new Map();
-        // Tracking first, then webhooks, each in queue order: a purchase is matched against every
-        // click and checkout that arrived with it, whatever order the queue handed them over in.
-        const ordered = [...work].sort((a, b) => rank(a) - rank(b) || (a.job.id < b.job.id ? -1 : a.job.id > b.job.id ? 1 : 0));
         // Each event runs in its job's span, so the dispatch jobs it enqueues continue that trace.
         for (const w of ordered) outcomes[w.index] = await tracing.run(w.job, () => handleInSavepoint(trx, w, deps, tenantContext));
       });
@@ -60,17 +73,28 @@ export function createMatchHandler(deps: MatchWorkerDeps): JobHandler {
   };
 }
 
+/**
+ * The batch's events in one read, in processing order: tracking first, then webhooks, each in queue
+ * order — a purchase is matched against every click and checkout that arrived with it, whatever order
+ * the queue handed them over in. Jobs whose event is gone are ok (logged), and absent from the result's events.
+ */
+async function loadBatch(trx: Transaction<Database>, work: Work[], deps: MatchWorkerDeps): Promise<Work[]> {
+  const events = new Map((await findEvents(trx, work.map((w) => ({ tenantId: w.tenantId, id: w.eventId })))).map((e) => [`${e.tenant_id}/${e.id}`, e]));
+  for (const w of work) {
+    w.event = events.get(`${w.tenantId}/${w.eventId}`);
+    // The tenant (and its events) was deleted after the job was queued: nothing left to do.
+    if (!w.event) deps.logger?.warn({ eventId: w.eventId, tenantId: w.tenantId }, 'ingest job for an event that no longer exists; dropped');
+  }
+  return [...work].sort((a, b) => rank(a) - rank(b) || (a.job.id < b.job.id ? -1 : a.job.id > b.job.id ? 1 : 0));
+}
+
 function rank(w: Work): number {
   return w.event?.type === 'webhook' ? 1 : 0;
 }
 
 async function handleInSavepoint(trx: Transaction<Database>, w: Work, deps: MatchWorkerDeps, tenantContext: TenantContextMemo): Promise<JobOutcome> {
   const { event, job } = w;
-  if (!event) {
-    // The tenant (and its events) was deleted after the job was queued: nothing left to do.
-    deps.logger?.warn({ eventId: w.eventId, tenantId: w.tenantId }, 'ingest job for an event that no longer exists; dropped');
-    return { kind: 'ok' };
-  }
+  if (!event) return { kind: 'ok' };
   await sql`SAVEPOINT match_event`.execute(trx);
   try {
     const outcome = await handleEvent(trx, event, job, deps, tenantContext);
@@ -121,9 +145,7 @@ async function processEvent(
     await processTrackingEvent(trx, event, deps);
     return { kind: 'ok' };
   }
-  const waitedMs = deps.now().getTime() - new Date(event.received_at).getTime();
-  const mayWaitForSession = waitedMs < deps.passthroughWaitMs && job.attempts < MAX_WAIT_ATTEMPTS;
-  const result = await processWebhookEvent(trx, event, deps, { mayWaitForSession, tenantContext });
+  const result = await processWebhookEvent(trx, event, deps, { mayWaitForSession: mayWaitForSession(event, job, deps), tenantContext });
   if (result.kind === 'wait_for_session') {
     return { kind: 'retry', afterMs: deps.passthroughRetryMs, reason: `waiting for pass-through session ${result.tokens.join(', ')}` };
   }

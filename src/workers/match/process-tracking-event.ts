@@ -4,7 +4,7 @@
 import type { Transaction } from 'kysely';
 import type { Database, EventRow } from '../../store/database.ts';
 import { recordTrackingEvent } from '../../store/tracking.ts';
-import { createCapiEventsForDispatch } from '../../store/capi-events.ts';
+import { createCapiEventsForDispatch, type NewCapiEvent } from '../../store/capi-events.ts';
 import { setEventStatus } from '../../store/events.ts';
 import { TRACKING_FLAGS, parseTrackingPayload } from '../../domain/tracking/index.ts';
 import { buildServerEvent, metaEventNameFor } from '../../domain/meta/index.ts';
@@ -13,6 +13,13 @@ import type { MatchWorkerDeps } from './match-worker-deps.ts';
 
 export async function processTrackingEvent(trx: Transaction<Database>, event: EventRow, deps: MatchWorkerDeps): Promise<void> {
   await recordTrackingEvent(trx, event);
+  const capi = trackingCapiEvent(event, deps);
+  if (capi) await createCapiEventsForDispatch(trx, deps.queue, [capi]);
+  if (event.status !== 'dispatched') await setEventStatus(trx, event.tenant_id, event.id, 'processed');
+}
+
+/** The CAPI event of a human pageview or checkout start (null for clicks and bots). */
+export function trackingCapiEvent(event: EventRow, deps: Pick<MatchWorkerDeps, 'now'>): NewCapiEvent | null {
   const kind = event.type === 'pageview' ? 'pageview' : event.type === 'initiate_checkout' ? 'initiate_checkout' : null;
   if (kind && !event.flags.includes(TRACKING_FLAGS.bot)) {
     const p = parseTrackingPayload(event.payload);
@@ -41,8 +48,7 @@ export async function processTrackingEvent(trx: Transaction<Database>, event: Ev
       if (p.user.emailHash && isSha256Hex(p.user.emailHash)) built.event.user_data.em = [p.user.emailHash];
       if (p.user.phoneHash && isSha256Hex(p.user.phoneHash)) built.event.user_data.ph = [p.user.phoneHash];
     }
-    await createCapiEventsForDispatch(trx, deps.queue, [
-      {
+    return {
         tenantId: event.tenant_id,
         eventId: p.eventId,
         conversionId: null,
@@ -51,8 +57,7 @@ export async function processTrackingEvent(trx: Transaction<Database>, event: Ev
         status: built.ok ? 'pending' : 'not_sendable',
         payload: built.ok ? (built.event as unknown as Record<string, unknown>) : {},
         lastError: built.ok ? null : built.reason,
-      },
-    ]);
+    };
   }
-  if (event.status !== 'dispatched') await setEventStatus(trx, event.tenant_id, event.id, 'processed');
+  return null;
 }

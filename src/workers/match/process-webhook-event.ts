@@ -239,9 +239,9 @@ async function inheritMatch(trx: Transaction<Database>, tenantId: string, purcha
   };
 }
 
-function capiRow(
+export function capiRow(
   plan: Exclude<ReturnType<typeof planConversionCapiEvent>, { kind: 'none' }>,
-  conversion: ConversionRow,
+  conversion: Pick<ConversionRow, 'id'>,
   event: EventRow,
   now: Date,
 ): NewCapiEvent {
@@ -266,7 +266,7 @@ async function markUnprocessable(trx: Transaction<Database>, event: EventRow, re
 /** What matching needs to know about a tenant; one read per tenant per batch (a memo the handler owns). */
 export type TenantContextMemo = Map<string, Promise<{ settings: MatchSettings; sendRefunds: boolean }>>;
 
-function tenantContextOf(trx: Transaction<Database>, tenantId: string, memo: TenantContextMemo | undefined) {
+export function tenantContextOf(trx: Transaction<Database>, tenantId: string, memo: TenantContextMemo | undefined) {
   const load = async () => {
     const tenant = await findTenant(trx, tenantId);
     if (!tenant) throw new Error(`tenant ${tenantId} not found`);
@@ -284,21 +284,21 @@ function tenantContextOf(trx: Transaction<Database>, tenantId: string, memo: Ten
   return hit;
 }
 
-function webhookRequestOf(event: EventRow, evidence: Evidence): WebhookRequest {
+export function webhookRequestOf(event: EventRow, evidence: Evidence): WebhookRequest {
   const payload = (typeof event.payload === 'object' && event.payload !== null ? event.payload : {}) as { query?: unknown };
   const query = typeof payload.query === 'object' && payload.query !== null ? (payload.query as Record<string, string>) : {};
   return { rawBody: evidence.body, headers: evidence.headers, query, receivedAt: new Date(event.received_at) };
 }
 
-function parseTime(value: string): Date | null {
+export function parseTime(value: string): Date | null {
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-function decimalOrNull(value: string | null): string | null {
+export function decimalOrNull(value: string | null): string | null {
   return value !== null && /^-?\d+(\.\d+)?$/.test(value.trim()) ? value.trim() : null;
 }
 
-function unique(values: string[]): string[] {
+export function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
