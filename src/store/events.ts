@@ -79,7 +79,7 @@ export async function insertEventsWithJobs(store: Store, rows: EventWithJob[]): 
       flags: e.flags ?? [],
       occurred_at: e.occurred_at instanceof Date ? e.occurred_at.toISOString() : e.occurred_at,
       payload: e.payload ?? null,
-      raw_body: e.raw_body ? Buffer.from(e.raw_body).toString('base64') : null,
+      raw_body: e.raw_body ? (Buffer.isBuffer(e.raw_body) ? e.raw_body : Buffer.from(e.raw_body)).toString('base64') : null,
       raw_headers: typeof e.raw_headers === 'string' ? JSON.parse(e.raw_headers) : (e.raw_headers ?? null),
       evidence_ref: e.evidence_ref ?? null,
       client_ip: e.client_ip ?? null,

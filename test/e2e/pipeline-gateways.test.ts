@@ -11,7 +11,9 @@ import { PIXEL_ID, sale, startPipeline, waitFor, type Pipeline } from './pipelin
 describe.each(STORE_KINDS)('pipeline on %s: click → gateway purchase → Meta', (kind) => {
   let p: Pipeline;
   beforeAll(async () => {
-    p = await startPipeline(kind);
+    // A generous Meta timeout: here the sandbox shares its event loop with the store (PGlite is
+    // in-process), and on a loaded machine a 1.5 s timeout made a slow answer look like a failed attempt.
+    p = await startPipeline(kind, { requestTimeoutMs: 15_000 });
   });
   afterAll(async () => {
     await p?.close();
