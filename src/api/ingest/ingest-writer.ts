@@ -34,8 +34,11 @@ export function createIngestWriter(
   options: { maxBatch?: number; maxConcurrent?: number } = {},
 ): IngestWriter {
   const maxBatch = options.maxBatch ?? 500;
-  // PGlite has one connection: more than one transaction at a time would only queue.
-  const maxConcurrent = options.maxConcurrent ?? (store.kind === 'pglite' ? 1 : 8);
+  // One write in flight at a time: whatever arrives while it commits joins the next one, so batches grow
+  // with the load instead of splitting it into many small statements (each costs a round trip, a socket
+  // write and PostgreSQL's per-statement work). On /track/click that took the hub from about 4,100 to
+  // 4,800-5,900 req/s against 8 writes in flight, with lower latency at a steady 2,000/s.
+  const maxConcurrent = options.maxConcurrent ?? 1;
   let pending: Pending[] = [];
   let inFlight = 0;
   let scheduled = false;
