@@ -11,6 +11,7 @@ export function createDbQueue(db: Db): Queue {
   const acks = coalescedAcks(db);
   return {
     driver: 'db',
+    producer: { table: 'jobs', idPrefix: 'job' },
 
     async enqueue(trx, queue, jobs) {
       if (jobs.length === 0) return;

@@ -43,8 +43,21 @@ export interface DeadJob {
   createdAt: Date;
 }
 
+/**
+ * Where a driver's producer rows live, for a writer that inserts them in its own statement instead of
+ * calling enqueue (the ingest writer: events and their jobs in one round trip): the database driver's
+ * `jobs` table, or the `outbox` an external driver's relay publishes. Both take (id, queue, tenant_id,
+ * payload) for a job due now. `written` is told after such rows commit (it wakes an in-process relay).
+ */
+export interface ProducerTable {
+  table: 'jobs' | 'outbox';
+  idPrefix: 'job' | 'obx';
+  written?: () => void;
+}
+
 export interface Queue {
   readonly driver: 'db' | 'sqs';
+  readonly producer: ProducerTable;
   enqueue(trx: Transaction<Database>, queue: QueueName, jobs: NewJob[]): Promise<void>;
   claim(queue: QueueName, options: { max: number; visibilityMs: number; workerId: string; waitMs?: number }): Promise<ClaimedJob[]>;
   ack(job: ClaimedJob): Promise<void>;

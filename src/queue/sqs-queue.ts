@@ -150,6 +150,7 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
 
   return {
     driver: 'sqs',
+    producer: { table: 'outbox', idPrefix: 'obx', ...(onEnqueue ? { written: onEnqueue } : {}) },
     queueUrls,
 
     async enqueue(trx, queue, jobs) {

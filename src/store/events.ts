@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Db, Store } from './connect.ts';
 import type { Database, EventStatus, NewEvent } from './database.ts';
 import { newId } from '../lib/ids.ts';
+import type { ProducerTable } from '../queue/queue.ts';
 
 export interface InsertedEvent {
   id: string;
@@ -59,14 +60,15 @@ export interface EventWithJob {
 
 /**
  * Writes a batch of events and, for each new one that asks for it, its `ingest-events` row in the
- * database queue's `jobs` table — in ONE autocommitted statement: the rows travel as one JSON
- * parameter and data-modifying CTEs insert both, so a committed event always has its job. That is one
- * round trip per batch, of a statement prepared once per connection (its text never changes, whatever
- * the batch size), instead of BEGIN, two INSERTs and COMMIT: most of what a durable write costs the
- * API at thousands of requests a second. Duplicates (an existing or an earlier row of the batch with
- * the same delivery key) get no job and are answered with the existing id.
+ * queue driver's producer table (`jobs` for the database queue, the `outbox` for SQS) — in ONE
+ * autocommitted statement: the rows travel as one JSON parameter and data-modifying CTEs insert both,
+ * so a committed event always has its job. That is one round trip per batch, of a statement prepared
+ * once per connection (its text never changes, whatever the batch size), instead of BEGIN, two INSERTs
+ * and COMMIT: most of what a durable write costs the API at thousands of requests a second. Duplicates
+ * (an existing or an earlier row of the batch with the same delivery key) get no job and are answered
+ * with the existing id.
  */
-export async function insertEventsWithJobs(store: Store, rows: EventWithJob[]): Promise<InsertedEvent[]> {
+export async function insertEventsWithJobs(store: Store, producer: ProducerTable, rows: EventWithJob[]): Promise<InsertedEvent[]> {
   if (rows.length === 0) return [];
   const input = JSON.stringify(
     rows.map(({ event: e, job }) => ({
@@ -85,15 +87,16 @@ export async function insertEventsWithJobs(store: Store, rows: EventWithJob[]): 
       client_ip: e.client_ip ?? null,
       user_agent: e.user_agent ?? null,
       error: e.error ?? null,
-      job_id: job ? newId('job') : null,
+      job_id: job ? newId(producer.idPrefix) : null,
       job_payload: job ? JSON.stringify(job) : null,
     })),
   );
-  const inserted = await store.prepared<{ id: string }>('hub_insert_events_with_jobs', INSERT_EVENTS_WITH_JOBS, [input]);
+  const inserted = await store.prepared<{ id: string }>(`hub_insert_events_with_${producer.table}`, INSERT_EVENTS_WITH_JOBS[producer.table], [input]);
+  if (rows.some((r) => r.job) && producer.written) producer.written();
   return resolveDuplicates(store.db, rows.map((r) => r.event), new Set(inserted.map((r) => r.id)));
 }
 
-const INSERT_EVENTS_WITH_JOBS = `WITH input AS (
+const insertEventsWithJobsInto = (table: ProducerTable['table']) => `WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
       id text, tenant_id text, type text, gateway text, delivery_key text, status text, flags text[],
       occurred_at timestamptz, payload text, raw_body text, raw_headers jsonb, evidence_ref text,
@@ -107,12 +110,13 @@ const INSERT_EVENTS_WITH_JOBS = `WITH input AS (
     ON CONFLICT DO NOTHING
     RETURNING id
   ), jobs AS (
-    INSERT INTO jobs (id, queue, tenant_id, payload)
+    INSERT INTO ${table} (id, queue, tenant_id, payload)
     SELECT input.job_id, 'ingest-events', input.tenant_id, input.job_payload::jsonb
     FROM input JOIN inserted USING (id)
     WHERE input.job_id IS NOT NULL
   )
   SELECT id FROM inserted`;
+const INSERT_EVENTS_WITH_JOBS = { jobs: insertEventsWithJobsInto('jobs'), outbox: insertEventsWithJobsInto('outbox') };
 
 export async function findEvent(db: Db, tenantId: string, id: string) {
   return db.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();

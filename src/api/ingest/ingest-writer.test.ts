@@ -1,8 +1,11 @@
 // Guards "a 2xx means durable": group-committed writes land with their jobs, duplicates are detected
 // even when they arrive together, and one bad row never fails its neighbours.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS, createTestStore, type TestStore } from '../../../test/support/databases.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDbQueue } from '../../queue/db-queue.ts';
+import { createSqsQueue } from '../../queue/sqs-queue.ts';
 import { createTenant } from '../../store/tenants.ts';
 import { newId } from '../../lib/ids.ts';
 import { createIngestWriter } from './ingest-writer.ts';
@@ -65,6 +68,26 @@ describe.each(STORE_KINDS)('ingest writer on %s', (kind) => {
     // and a later retry of the same delivery is a duplicate too
     const again = await writer.write({ event: event({ delivery_key: key }), enqueue: true });
     expect(again).toEqual({ id: results[0]!.id, duplicate: true });
+  });
+
+  it('under the SQS driver, the jobs land in the outbox in the same statement and the relay is told', async () => {
+    let nudges = 0;
+    // Writing needs no SQS: the relay publishes later. The client is never called here.
+    const client = new SQSClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const queue = createSqsQueue({ db: store.db, prefix: 'writer-', client, onEnqueue: () => nudges++ });
+    const writer = createIngestWriter(store, queue);
+    const key = newId('rpl');
+    const [first, again, evidenceOnly] = await Promise.all([
+      writer.write({ event: event({ delivery_key: key }), enqueue: true }),
+      writer.write({ event: event({ delivery_key: key }), enqueue: true }),
+      writer.write({ event: event(), enqueue: false }),
+    ]);
+    expect(again).toEqual({ id: first!.id, duplicate: true });
+    const outbox = await store.db.selectFrom('outbox').select(['id', 'queue', 'tenant_id', 'payload', 'locked_until']).execute();
+    const mine = outbox.filter((r) => [first!.id, evidenceOnly!.id].includes((r.payload as { eventId: string }).eventId));
+    expect(mine).toEqual([{ id: expect.stringMatching(/^obx_/), queue: 'ingest-events', tenant_id: tenantId, payload: { eventId: first!.id, tenantId }, locked_until: null }]);
+    expect(nudges).toBeGreaterThan(0);
+    expect(await store.db.selectFrom('jobs').select('id').where(sql<string>`payload->>'eventId'`, '=', first!.id).execute()).toEqual([]);
   });
 
   it('a bad row fails alone', async () => {

@@ -1,10 +1,10 @@
 // Makes ingested events durable before the API answers, with group commit: requests that arrive while
-// a transaction is in flight are written together in the next one (one multi-row INSERT for the events,
-// one for their jobs). At low load a request waits for nothing but its own commit; at high load many
+// a transaction is in flight are written together in the next one (one statement for the events and
+// their jobs). At low load a request waits for nothing but its own commit; at high load many
 // share one commit, which is what lets a durable write keep up with a bare HTTP server.
 import type { Store } from '../../store/connect.ts';
 import type { NewEvent } from '../../store/database.ts';
-import { insertEvents, insertEventsWithJobs, type InsertedEvent } from '../../store/events.ts';
+import { insertEventsWithJobs, type InsertedEvent } from '../../store/events.ts';
 import type { Queue } from '../../queue/queue.ts';
 import { runOutsideTraces } from '../../lib/tracing.ts';
 
@@ -46,21 +46,10 @@ export function createIngestWriter(
 
   const jobOf = (p: Pending) => (p.item.trace ? { eventId: p.item.event.id, tenantId: p.item.event.tenant_id, _trace: p.item.trace } : { eventId: p.item.event.id, tenantId: p.item.event.tenant_id });
 
-  async function commit(batch: Pending[]): Promise<InsertedEvent[]> {
-    // The database queue's jobs go in the events' own statement (one round trip); an external queue's
-    // outbox rows go through its driver, in a transaction with the events.
-    if (queue.driver === 'db') {
-      return insertEventsWithJobs(store, batch.map((p) => ({ event: p.item.event, job: p.item.enqueue ? jobOf(p) : null })));
-    }
-    return store.db.transaction().execute(async (trx) => {
-      const results = await insertEvents(trx, batch.map((p) => p.item.event));
-      const jobs = batch
-        .map((p, i) => ({ p, r: results[i]! }))
-        .filter(({ p, r }) => p.item.enqueue && !r.duplicate)
-        .map(({ p }) => ({ tenantId: p.item.event.tenant_id, payload: jobOf(p) }));
-      await queue.enqueue(trx, 'ingest-events', jobs);
-      return results;
-    });
+  function commit(batch: Pending[]): Promise<InsertedEvent[]> {
+    // The jobs go in the events' own statement, into whichever table the queue driver's producers
+    // write (its jobs, or the outbox its relay publishes): one round trip, durable together.
+    return insertEventsWithJobs(store, queue.producer, batch.map((p) => ({ event: p.item.event, job: p.item.enqueue ? jobOf(p) : null })));
   }
 
   async function run(batch: Pending[]): Promise<void> {
