@@ -1,6 +1,7 @@
 // Receiving one gateway delivery: authenticate on the raw bytes, then make it durable. The domain
 // answers with an outcome; webhook-routes.ts maps outcomes to HTTP in one switch.
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { AppDeps } from '../../deps.ts';
 import type { GatewayModule, GatewayName, GatewaySecrets, WebhookRequest } from '../../../domain/gateways/index.ts';
 import { getGateway } from '../../../domain/gateways/index.ts';
@@ -8,7 +9,6 @@ import { findTenant } from '../../../store/tenants.ts';
 import { getConnection, openConnectionSecret } from '../../../store/connections.ts';
 import { insertWebhookRejection } from '../../../store/events.ts';
 import { newId } from '../../../lib/ids.ts';
-import { TtlCache } from '../../../lib/ttl-cache.ts';
 
 export type WebhookOutcome =
   | { kind: 'accepted'; id: string; duplicate: boolean }
@@ -24,17 +24,27 @@ interface Credentials {
 
 /** Per-app caches: tenant + decrypted secrets for a few seconds, so a burst costs one lookup. */
 export function createWebhookReceiver(deps: AppDeps) {
-  const credentials = new TtlCache<Credentials | null>(5_000, 5_000);
+  // Bounded, so a flood of unknown tenants cannot grow memory; "not connected" is cached too (as null).
+  // fetch() shares one load per key among the deliveries that wait for it: when an entry expires under
+  // load, one lookup and one decryption run, not one per request in flight.
+  const credentials = new LRUCache<string, { value: Credentials | null }, { tenantId: string; gateway: GatewayName }>({
+    max: 5_000,
+    ttl: 5_000,
+    fetchMethod: async (_key, _stale, { context }) => ({ value: await readCredentials(context.tenantId, context.gateway) }),
+  });
+
+  async function readCredentials(tenantId: string, gateway: GatewayName): Promise<Credentials | null> {
+    if (!/^ten_[0-9a-f]{32}$/.test(tenantId)) return null;
+    const tenant = await findTenant(deps.store.db, tenantId);
+    if (!tenant) return null;
+    const conn = await getConnection(deps.store.db, tenant.id, gateway);
+    if (!conn) return null;
+    return { tenantId: tenant.id, secrets: openConnectionSecret(deps.box, conn) };
+  }
 
   async function loadCredentials(tenantId: string, gateway: GatewayName): Promise<Credentials | null> {
-    return credentials.getOrLoad(`${tenantId}:${gateway}`, async () => {
-      if (!/^ten_[0-9a-f]{32}$/.test(tenantId)) return null;
-      const tenant = await findTenant(deps.store.db, tenantId);
-      if (!tenant) return null;
-      const conn = await getConnection(deps.store.db, tenant.id, gateway);
-      if (!conn) return null;
-      return { tenantId: tenant.id, secrets: openConnectionSecret(deps.box, conn) };
-    });
+    const cached = await credentials.fetch(`${tenantId}:${gateway}`, { context: { tenantId, gateway } });
+    return cached?.value ?? null;
   }
 
   async function reject(gateway: string, tenantId: string | null, sourceIp: string, reason: string): Promise<WebhookOutcome> {

@@ -2,6 +2,7 @@
 // durable before 200, duplicates answered as duplicates, bad signatures leaving only a rejection
 // record, signed-but-odd payloads kept raw for operators, and no 5xx for any input.
 import fc from 'fast-check';
+import { SelectQueryNode, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildTestApp, createTenantViaApi, type TestApp } from '../../../../test/support/app.ts';
 import { STORE_KINDS } from '../../../../test/support/databases.ts';
@@ -164,5 +165,32 @@ describe.each(STORE_KINDS)('webhooks on %s', (kind) => {
       { numRuns: 60, seed: 42 },
     );
     expect(await countEvents(a.id)).toBe(before);
+  });
+});
+
+describe('webhook credentials cache', () => {
+  it('a burst of deliveries to a tenant not yet cached reads its connection once, not once per delivery', async () => {
+    let connectionReads = 0;
+    const countConnectionReads: KyselyPlugin = {
+      transformQuery({ node }) {
+        if (SelectQueryNode.is(node) && JSON.stringify(node.from).includes('"name":"connections"')) connectionReads++;
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    };
+    const t = await buildTestApp({ extendDeps: (deps) => ({ ...deps, store: { ...deps.store, db: deps.store.db.withPlugin(countConnectionReads) } }) });
+    try {
+      const tenant = await createTenantViaApi(t.app, 'Burst');
+      await t.app.inject({ method: 'PUT', url: '/api/v1/connections/hotmart', headers: bearer(tenant.secretKey), payload: { hottok: HOTTOK } });
+      connectionReads = 0;
+      const deliveries = Array.from({ length: 20 }, (_, i) =>
+        signedHotmart(tenant.id, HOTTOK, { ...(gatewayFixture('hotmart', 'purchase-approved') as object), id: `burst-${i}` }),
+      );
+      const answers = await Promise.all(deliveries.map((d) => t.app.inject({ method: 'POST', url: d.url, headers: d.headers, payload: d.body })));
+      expect(answers.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
+      expect(connectionReads).toBe(1);
+    } finally {
+      await t.close();
+    }
   });
 });
