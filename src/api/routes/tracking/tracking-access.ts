@@ -3,6 +3,7 @@
 // no key). Both are read from the database at most every few seconds; a miss (an origin or key not seen
 // yet) re-reads sooner, so a funnel or tenant just created works within a second, and a removed origin
 // stops working within the TTL.
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../../store/connect.ts';
 import { findTrackingTenant, listAllFunnelOrigins, type TrackingTenant } from '../../../store/tracking.ts';
 
@@ -21,51 +22,37 @@ export interface TrackingTenantCache {
 }
 
 interface Entry {
+  /** undefined: no tenant has this key (remembered for the miss interval only). */
   value: TrackingTenant | undefined;
   at: number;
-  pending?: Promise<TrackingTenant | undefined>;
 }
 
-export function createTrackingTenantCache(db: Db, options: AccessOptions = {}): TrackingTenantCache {
+export function createTrackingTenantCache(
+  db: Db,
+  options: AccessOptions & { read?: (publicKey: string) => Promise<TrackingTenant | undefined> } = {},
+): TrackingTenantCache {
   const ttl = options.ttlMs ?? 5_000;
   const missRefresh = options.missRefreshMs ?? 1_000;
-  const maxKeys = options.maxKeys ?? 10_000;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, Entry>();
-
-  function load(publicKey: string): Promise<TrackingTenant | undefined> {
-    const existing = entries.get(publicKey);
-    if (existing?.pending) return existing.pending;
-    // One read per key at a time, however many requests wait for it.
-    const pending = findTrackingTenant(db, publicKey).then(
-      (value) => {
-        entries.delete(publicKey);
-        entries.set(publicKey, { value, at: now() });
-        if (entries.size > maxKeys) {
-          const oldest = entries.keys().next();
-          if (!oldest.done) entries.delete(oldest.value);
-        }
-        return value;
-      },
-      (err: unknown) => {
-        if (existing) entries.set(publicKey, { value: existing.value, at: existing.at });
-        else entries.delete(publicKey);
-        throw err;
-      },
-    );
-    entries.set(publicKey, { value: existing?.value, at: existing?.at ?? 0, pending });
-    return pending;
-  }
+  const read = options.read ?? ((publicKey: string) => findTrackingTenant(db, publicKey));
+  // Ages are ours (a found key lives longer than a miss); lru-cache bounds the keys and runs one read
+  // per key at a time however many requests wait for it. A failed read keeps what was known before.
+  const entries = new LRUCache<string, Entry>({
+    max: options.maxKeys ?? 10_000,
+    noDeleteOnFetchRejection: true,
+    fetchMethod: async (publicKey) => ({ value: await read(publicKey), at: now() }),
+  });
+  const load = async (publicKey: string) => (await entries.fetch(publicKey, { forceRefresh: true }))?.value;
 
   return {
     async get(publicKey) {
-      const entry = entries.get(publicKey);
-      if (entry && !entry.pending && now() - entry.at < (entry.value ? ttl : missRefresh)) return entry.value;
+      const entry = entries.peek(publicKey);
+      if (entry && now() - entry.at < (entry.value ? ttl : missRefresh)) return entry.value;
       return load(publicKey);
     },
     async refresh(publicKey) {
-      const entry = entries.get(publicKey);
-      if (entry && !entry.pending && now() - entry.at < missRefresh) return entry.value;
+      const entry = entries.peek(publicKey);
+      if (entry && now() - entry.at < missRefresh) return entry.value;
       return load(publicKey);
     },
   };
