@@ -4,6 +4,7 @@
 // autocannon's `overallRate` is not that: each connection sends its whole per-second quota at full speed
 // at the top of every second and then idles, so "half load" is bursts at maximum load, and its
 // coordinated-omission correction (expected interval 1/rate, rounded up to 1 ms) adds synthetic samples.
+import type { Result } from 'autocannon';
 import * as loadtest from 'loadtest';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 
@@ -64,4 +65,9 @@ export async function steadyRate(options: {
     max: result.maxLatencyMs,
     errors: result.totalErrors,
   };
+}
+
+/** Rate, p50 and p99 of either kind of run, for the benches' tables (autocannon's maxima, steady rates). */
+export function runFigures(r: Result | SteadyRateResult): { rate: number; p50: number; p99: number } {
+  return 'latency' in r ? { rate: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 } : { rate: r.rate, p50: r.p50, p99: r.p99 };
 }

@@ -17,7 +17,7 @@ import { createTestDatabase } from '../../test/support/databases.ts';
 import { gatewayFixture } from '../../test/support/signed-webhooks.ts';
 import { startChildServer } from '../support/child-server.ts';
 import { reportFigures } from '../support/report-figures.ts';
-import { steadyRate, type SteadyRateResult } from '../support/steady-rate.ts';
+import { runFigures, steadyRate, type SteadyRateResult } from '../support/steady-rate.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -102,7 +102,7 @@ try {
   await client.end();
 
   const row = (name: string, r: Result | SteadyRateResult) => {
-    const [rate, p50, p99] = 'latency' in r ? [r.requests.average, r.latency.p50, r.latency.p99] : [r.rate, r.p50, r.p99];
+    const { rate, p50, p99 } = runFigures(r);
     return `| ${name.padEnd(34)} | ${rate.toFixed(0).padStart(8)} | ${p50.toFixed(2).padStart(8)} | ${p99.toFixed(2).padStart(8)} | ${((rate / bareMax.requests.average) * 100).toFixed(1).padStart(7)} % |`;
   };
   const p99 = Math.max(hotmartRate.p99, stripeRate.p99);

@@ -4,14 +4,15 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/connect.ts';
 import { newId } from '../lib/ids.ts';
-import type { ClaimedJob, DeadJob, Queue, QueueDepth, QueueName } from './queue.ts';
+import type { ClaimedJob, DeadJob, Queue, QueueDepth, QueueName, ProducerTable } from './queue.ts';
 import { stampTrace } from './trace-context.ts';
 
 export function createDbQueue(db: Db): Queue {
   const acks = coalescedAcks(db);
+  const producer: ProducerTable = { table: 'jobs', idPrefix: 'job' };
   return {
     driver: 'db',
-    producer: { table: 'jobs', idPrefix: 'job' },
+    producer,
 
     async enqueue(trx, queue, jobs) {
       if (jobs.length === 0) return;
@@ -19,7 +20,7 @@ export function createDbQueue(db: Db): Queue {
         .insertInto('jobs')
         .values(
           jobs.map((j) => ({
-            id: newId('job'),
+            id: newId(producer.idPrefix),
             queue,
             tenant_id: j.tenantId,
             payload: JSON.stringify(stampTrace(j.payload)),

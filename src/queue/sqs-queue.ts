@@ -24,7 +24,7 @@ import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Db } from '../store/connect.ts';
 import { jobCatalog } from './job-catalog.ts';
-import type { ClaimedJob, Queue, QueueDepth, QueueName } from './queue.ts';
+import type { ClaimedJob, Queue, QueueDepth, QueueName, ProducerTable } from './queue.ts';
 import { QUEUE_NAMES } from './queue.ts';
 import { createDeadLetterBrowser } from './sqs-dead-letters.ts';
 import { createDeleteBatcher } from './sqs-delete-batcher.ts';
@@ -148,9 +148,10 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
 
   const dead = createDeadLetterBrowser({ client, queueUrls, send });
 
+  const producer: ProducerTable = { table: 'outbox', idPrefix: 'obx', ...(onEnqueue ? { written: onEnqueue } : {}) };
   return {
     driver: 'sqs',
-    producer: { table: 'outbox', idPrefix: 'obx', ...(onEnqueue ? { written: onEnqueue } : {}) },
+    producer,
     queueUrls,
 
     async enqueue(trx, queue, jobs) {
@@ -159,7 +160,7 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
         .insertInto('outbox')
         .values(
           jobs.map((j) => ({
-            id: newId('obx'),
+            id: newId(producer.idPrefix),
             queue,
             tenant_id: j.tenantId,
             payload: JSON.stringify(stampTrace(j.payload)),
