@@ -125,10 +125,12 @@ export async function findEvent(db: Db, tenantId: string, id: string) {
 /** Several events in one query (a worker's claimed batch); missing ones are simply absent. */
 export async function findEvents(db: Db | Transaction<Database>, refs: Array<{ tenantId: string; id: string }>) {
   if (refs.length === 0) return [];
+  // The refs travel as two arrays, so the statement's text is the same for any batch size (an OR per
+  // ref made a new statement, parsed and planned anew, for every size).
   return db
     .selectFrom('events')
     .selectAll()
-    .where((eb) => eb.or(refs.map((r) => eb.and([eb('tenant_id', '=', r.tenantId), eb('id', '=', r.id)]))))
+    .where(sql<boolean>`(tenant_id, id) IN (SELECT * FROM unnest(${refs.map((r) => r.tenantId)}::text[], ${refs.map((r) => r.id)}::text[]))`)
     .execute();
 }
 
