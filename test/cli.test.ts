@@ -1,10 +1,11 @@
 // Guards the two-command promise: `hub start` serves on embedded PGlite with no setup, the CLI creates
 // tenants, and a restart keeps the data; SIGTERM drains and exits cleanly.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LISTEN_BACKLOG } from '../src/api/app.ts';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -60,6 +61,9 @@ describe('hub CLI on the embedded database', () => {
       expect(health.status).toBe(200);
       const me = await fetch(`http://127.0.0.1:${port}/api/v1/tenant`, { headers: { authorization: `Bearer ${secretKey}` } });
       expect((await me.json()).id).toBe(tenantId);
+      // The listen queue is the hub's, not Node's 511 (ss prints a listener's queue size as Send-Q).
+      const listener = spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim().split(/\s+/);
+      expect(Number(listener[2])).toBe(Math.min(LISTEN_BACKLOG, Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'))));
     } finally {
       child.kill('SIGTERM');
     }

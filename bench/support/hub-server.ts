@@ -1,7 +1,7 @@
 // The hub's API as the ingest benchmark runs it: its own process, real PostgreSQL (HUB_BENCH_DATABASE_URL,
 // migrated here), the database queue, the group-committing ingest writer, silent logs, and a rate limit
 // high enough not to interfere. Creates a tenant and prints {port, publicKey} on stdout.
-import { buildApp } from '../../src/api/app.ts';
+import { buildApp, LISTEN_BACKLOG } from '../../src/api/app.ts';
 import { createIngestWriter } from '../../src/api/ingest/ingest-writer.ts';
 import { testConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/lib/logger.ts';
@@ -30,7 +30,7 @@ const app = await buildApp({
   lifecycle: { draining: false },
 });
 const { publicKey } = await createTenant(store.db, { name: 'Bench' });
-await app.listen({ host: '127.0.0.1', port: 0 });
+await app.listen({ host: '127.0.0.1', port: 0, backlog: LISTEN_BACKLOG });
 const address = app.server.address();
 process.stdout.write(JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, publicKey }) + '\n');
 process.on('SIGTERM', () => {

@@ -1,7 +1,7 @@
 // `hub start`, `hub api`, `hub worker`: run the API and/or workers until SIGTERM/SIGINT, then drain:
 // /readyz turns 503, workers finish the batch in hand, the listener closes, all within a bound.
 import os from 'node:os';
-import { buildApp } from '../api/app.ts';
+import { buildApp, LISTEN_BACKLOG } from '../api/app.ts';
 import type { Lifecycle } from '../api/deps.ts';
 import type { Config } from '../config.ts';
 import { openRuntime } from '../bin/runtime.ts';
@@ -31,7 +31,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
 
   if (options.api) {
     app = await buildApp({ ...runtime, lifecycle, ingest: createIngestWriter(runtime.store, runtime.queue) });
-    await app.listen({ port: config.port, host: config.host });
+    await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   }
   workers = startWorkers(runtime, options.workers, workerId);
   let metricsListener: MetricsListener | undefined;
