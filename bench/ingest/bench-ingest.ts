@@ -11,6 +11,7 @@ import { createTestDatabase } from '../../test/support/databases.ts';
 import { startChildServer } from '../support/child-server.ts';
 import { reportFigures } from '../support/report-figures.ts';
 import { runFigures, steadyRate, type SteadyRateResult } from '../support/steady-rate.ts';
+import { createCostLog } from '../support/process-cpu.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -55,15 +56,17 @@ try {
   ]);
 
   process.stdout.write(`measuring ${DURATION} s each, ${CONNECTIONS} connections…\n`);
-  const bareMax = await load(`http://127.0.0.1:${bare.info.port}/api/v1/track/click`, body);
-  const hubMax = await load(hubUrl, body);
+  // CPU of each process over each run, per request: the server's own, PostgreSQL's, the load generator's.
+  const cost = createCostLog();
+  const bareMax = await cost.metered('bare Fastify, max', bare.pid, () => load(`http://127.0.0.1:${bare.info.port}/api/v1/track/click`, body), (r) => r.requests.total);
+  const hubMax = await cost.metered('hub /track/click, max', hub.pid, () => load(hubUrl, body), (r) => r.requests.total);
   const halfRate = Math.max(1, Math.round(hubMax.requests.average / 2));
-  const hubHalf = await steadyRate({
+  const hubHalf = await cost.metered(`hub /track/click, ${halfRate}/s steady`, hub.pid, () => steadyRate({
     url: hubUrl,
     rate: halfRate,
     seconds: DURATION,
     request: () => ({ body, headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': USER_AGENT } }),
-  });
+  }), (r) => r.requests);
   if (hubHalf.errors) throw new Error(`${hubUrl}: ${hubHalf.errors} failed requests at ${halfRate}/s`);
 
   const client = new pg.Client({ connectionString: database.url });
@@ -78,6 +81,8 @@ try {
     const { rate, p50, p99 } = runFigures(r);
     return `| ${name.padEnd(28)} | ${rate.toFixed(0).padStart(8)} | ${p50.toFixed(2).padStart(8)} | ${p99.toFixed(2).padStart(8)} |`;
   };
+  const bareCost = cost.serverMicros('bare Fastify, max');
+  const hubCost = cost.serverMicros('hub /track/click, max');
   const lines = [
     '',
     `| ${'run'.padEnd(28)} | ${'req/s'.padStart(8)} | ${'p50 ms'.padStart(8)} | ${'p99 ms'.padStart(8)} |`,
@@ -86,6 +91,10 @@ try {
     row('hub /track/click, max', hubMax),
     row(`hub /track/click, ${halfRate}/s steady`, hubHalf),
     '',
+    '',
+    ...cost.table(),
+    '',
+    `hub / bare CPU per request (server process, at maximum): ${(hubCost / bareCost).toFixed(1)}×`,
     `hub / bare throughput: ${(ratio * 100).toFixed(1)} %   (target ≥ 50 %)  ${ratio >= 0.5 ? 'PASS' : 'MISS'}`,
     `hub p99 at half load:  ${hubHalf.p99.toFixed(2)} ms   (target < 25 ms) ${hubHalf.p99 < 25 ? 'PASS' : 'MISS'}`,
     `stored: ${stored.rows[0]?.events} events, ${stored.rows[0]?.jobs} ingest jobs (every 202 durable with its job)`,
@@ -96,6 +105,7 @@ try {
   reportFigures([
     { bench, figure: 'bare Fastify, max', value: bareMax.requests.average, unit: 'req/s' },
     { bench, figure: '/track/click, max', value: hubMax.requests.average, unit: 'req/s', target: '≥ 50 % of bare', pass: ratio >= 0.5, baseline: bareMax.requests.average },
+    { bench, figure: '/track/click server CPU per request, max', value: hubCost, unit: 'µs', baseline: bareCost },
     { bench, figure: '/track/click p50 at half load', value: hubHalf.p50, unit: 'ms' },
     { bench, figure: '/track/click p99 at half load', value: hubHalf.p99, unit: 'ms', target: '< 25 ms', pass: hubHalf.p99 < 25 },
   ]);

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { createTestDatabase } from '../../test/support/databases.ts';
 import { startChildServer, type ChildServer } from '../support/child-server.ts';
 import { reportFigures } from '../support/report-figures.ts';
+import { microsPer, startCpuMeter } from '../support/process-cpu.ts';
 import { startSqsEmulator, type SqsEmulator } from '../../test/support/emulators.ts';
 import { webhookBody, type SaleFacts } from '../match/gateway-bodies.ts';
 import { testConfig } from '../../src/config.ts';
@@ -99,17 +100,23 @@ async function main(): Promise<void> {
     await runClosedLoop(client, 'warm', 300, CONCURRENCY);
     await arrivals.waitFor('warm', 300, 60_000);
 
+    // CPU per conversion by process, over each phase: where the 2 cores go (see cpuLine).
+    const processes = Object.fromEntries(children.map((c, i) => [`${i < apis.length ? 'api' : 'worker'}${i}`, c.pid]));
     process.stderr.write(`throughput: ${COUNT} webhooks at max rate (${CONCURRENCY} in flight)…\n`);
+    const throughputCpu = startCpuMeter(processes);
     const t0 = Date.now();
     const sent = await runClosedLoop(client, 'tput', COUNT, CONCURRENCY);
     const ingestSeconds = (Date.now() - t0) / 1000;
     await arrivals.waitFor('tput', COUNT, 300_000);
+    const throughputMicros = microsPer(throughputCpu.read(), COUNT);
     const lastArrival = Math.max(...arrivals.receivedAt('tput').values());
     const throughput = COUNT / ((lastArrival - t0) / 1000);
 
     process.stderr.write(`latency: ${RATE}/s for ${SECONDS} s…\n`);
+    const latencyCpu = startCpuMeter(processes);
     const paced = await runOpenLoop(client, 'lat', RATE, SECONDS);
     await arrivals.waitFor('lat', paced.sentAt.size, 120_000);
+    const latencyMicros = microsPer(latencyCpu.read(), paced.sentAt.size);
     const received = arrivals.receivedAt('lat');
     const latencies = [...paced.sentAt].map(([order, at]) => received.get(order)! - at).sort((a, b) => a - b);
 
@@ -134,6 +141,7 @@ async function main(): Promise<void> {
         non200: paced.failures,
       },
       stages,
+      cpuMicrosPerConversion: { throughput: byRole(throughputMicros), latency: byRole(latencyMicros) },
       sandbox: { requests: stats.requests, accepted: stats.accepted, distinctEventIds: stats.distinctEventIds, duplicates: stats.duplicates, rejected: stats.rejected },
     };
     await store.close();
@@ -301,6 +309,7 @@ function printReport(r: {
   throughput: { conversionsPerSecond: number; target: string; webhooksAcceptedPerSecond: number; non200: number };
   latency: { rate: number; sent: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null; target: string; non200: number };
   stages: Record<string, { p50: number; p99: number }>;
+  cpuMicrosPerConversion: { throughput: RoleMicros; latency: RoleMicros };
   sandbox: Record<string, number>;
 }): void {
   const mark = (ok: boolean) => (ok ? 'meets' : 'MISSES');
@@ -318,11 +327,32 @@ function printReport(r: {
     `                  (${r.latency.sent} webhooks, non-200 ${r.latency.non200})`,
     // capi_events.created_at is the match transaction's start: its commit wait counts in the second stage.
     `  stages @${r.latency.rate}/s (p50/p99 ms) webhook stored → match transaction began ${fmt(r.stages.matchMs)} · → first request to Meta ${fmt(r.stages.claimMs)} · → recorded sent ${fmt(r.stages.sendMs)}`,
+    `  CPU/conversion  at max: ${cpuLine(r.cpuMicrosPerConversion.throughput)}`,
+    `                  @${r.latency.rate}/s: ${cpuLine(r.cpuMicrosPerConversion.latency)}`,
     `  sandbox         ${JSON.stringify(r.sandbox)}`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
   process.stdout.write(JSON.stringify(r) + '\n');
+}
+
+interface RoleMicros {
+  api: number;
+  workers: number;
+  postgres: number;
+  loadAndSandbox: number;
+}
+
+function byRole(micros: Record<string, number>): RoleMicros {
+  const sum = (prefix: string) => Object.entries(micros).reduce((total, [key, value]) => total + (key.startsWith(prefix) ? value : 0), 0);
+  return { api: sum('api'), workers: sum('worker'), postgres: micros.postgres ?? 0, loadAndSandbox: micros.thisProcess ?? 0 };
+}
+
+/** µs per conversion by process, and the rate the machine's cores could carry at that cost. */
+function cpuLine(m: RoleMicros): string {
+  const total = m.api + m.workers + m.postgres + m.loadAndSandbox;
+  const micros = (v: number) => `${Math.round(v)} µs`;
+  return `API ${micros(m.api)} · workers ${micros(m.workers)} · PostgreSQL ${micros(m.postgres)} · load generator + sandbox ${micros(m.loadAndSandbox)} = ${micros(total)} → ${os.cpus().length} cores carry at most ${Math.round((os.cpus().length * 1e6) / total)}/s`;
 }
 
 main().catch((err: unknown) => {

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 
 export interface ChildServer<T> {
   info: T;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -22,6 +23,7 @@ export async function startChildServer<T>(script: string, env: Record<string, st
   });
   return {
     info,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

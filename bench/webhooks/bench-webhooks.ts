@@ -17,6 +17,7 @@ import { createTestDatabase } from '../../test/support/databases.ts';
 import { gatewayFixture } from '../../test/support/signed-webhooks.ts';
 import { startChildServer } from '../support/child-server.ts';
 import { reportFigures } from '../support/report-figures.ts';
+import { createCostLog } from '../support/process-cpu.ts';
 import { runFigures, steadyRate, type SteadyRateResult } from '../support/steady-rate.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -87,11 +88,14 @@ try {
   ]);
 
   process.stdout.write(`measuring ${DURATION} s each, ${CONNECTIONS} connections…\n`);
-  const bareMax = await load(`http://127.0.0.1:${bare.info.port}/`, 'bare');
-  const hotmartMax = await load(url('hotmart'), 'hotmart');
-  const stripeMax = await load(url('stripe'), 'stripe');
-  const hotmartRate = await atRate(url('hotmart'), 'hotmart');
-  const stripeRate = await atRate(url('stripe'), 'stripe');
+  // CPU of each process over each run, per request: the server's own, PostgreSQL's, the load generator's.
+  const cost = createCostLog();
+  const total = (r: Result) => r.requests.total;
+  const bareMax = await cost.metered('bare Fastify, max', bare.pid, () => load(`http://127.0.0.1:${bare.info.port}/`, 'bare'), total);
+  const hotmartMax = await cost.metered('hub Hotmart webhooks, max', hub.pid, () => load(url('hotmart'), 'hotmart'), total);
+  const stripeMax = await cost.metered('hub Stripe webhooks, max', hub.pid, () => load(url('stripe'), 'stripe'), total);
+  const hotmartRate = await cost.metered(`hub Hotmart webhooks, ${RATE}/s steady`, hub.pid, () => atRate(url('hotmart'), 'hotmart'), (r) => r.requests);
+  const stripeRate = await cost.metered(`hub Stripe webhooks, ${RATE}/s steady`, hub.pid, () => atRate(url('stripe'), 'stripe'), (r) => r.requests);
 
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
@@ -116,6 +120,8 @@ try {
       row('hub Stripe webhooks, max', stripeMax),
       row(`hub Hotmart webhooks, ${RATE}/s steady`, hotmartRate),
       row(`hub Stripe webhooks, ${RATE}/s steady`, stripeRate),
+      '',
+      ...cost.table(),
       '',
       `p99 at ${RATE} deliveries/s: ${p99.toFixed(2)} ms (target < 25 ms) ${p99 < 25 ? 'PASS' : 'MISS'}`,
       `stored: ${stored.rows[0]?.events} webhook events, ${stored.rows[0]?.jobs} ingest jobs (every 200 durable with its job)`,
