@@ -38,8 +38,8 @@ export interface CpuMeter {
 
 /**
  * Starts measuring: `processes` by pid (child servers), `postgres` (every server process, summed; one
- * that exits in between loses its share, which the pools' long-lived backends do not), and `this`
- * process (the load generator, and the Meta sandbox where the bench hosts it).
+ * that exits in between loses its share, which the pools' long-lived backends do not), and
+ * `thisProcess` (the load generator, and the Meta sandbox where the bench hosts it).
  */
 export function startCpuMeter(processes: Record<string, number | undefined>): CpuMeter {
   const snapshot = () => {
