@@ -91,7 +91,6 @@ try {
     row('hub /track/click, max', hubMax),
     row(`hub /track/click, ${halfRate}/s steady`, hubHalf),
     '',
-    '',
     ...cost.table(),
     '',
     `hub / bare CPU per request (server process, at maximum): ${(hubCost / bareCost).toFixed(1)}×`,
