@@ -1,6 +1,7 @@
 // The one typed configuration. Parsed once at boot (src/bin); nothing else reads process.env.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { LOCALES, type Locale } from './i18n/locale.ts';
 
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -53,6 +54,7 @@ export const configSchema = z
     HUB_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ message: 'expected an http(s) URL' }).optional()),
     HUB_TRUSTED_PROXIES: proxyList.default([]),
     HUB_LOG_LEVEL: logLevel.default('info'),
+    HUB_LOCALE: z.enum(LOCALES, { message: 'expected pt-BR or en' }).default('en'),
     HUB_QUEUE: z.enum(['db', 'sqs'], { message: 'expected db or sqs' }).default('db'),
     HUB_EVIDENCE: z.enum(['db', 's3'], { message: 'expected db or s3' }).default('db'),
     // AWS region, credentials and endpoints (AWS_REGION, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_S3, …) are read by
@@ -105,6 +107,8 @@ export interface Config {
   publicUrl: string | undefined;
   trustedProxies: string[];
   logLevel: z.infer<typeof logLevel>;
+  /** The language of API error details when the request has no Accept-Language, and of the CLI. */
+  locale: Locale;
   queue: 'db' | 'sqs';
   evidence: 'db' | 's3';
   sqsQueuePrefix: string;
@@ -156,6 +160,7 @@ function toConfig(raw: RawConfig): Config {
     publicUrl: raw.HUB_PUBLIC_URL?.replace(/\/+$/, ''),
     trustedProxies: raw.HUB_TRUSTED_PROXIES,
     logLevel: raw.HUB_LOG_LEVEL,
+    locale: raw.HUB_LOCALE,
     queue: raw.HUB_QUEUE,
     evidence: raw.HUB_EVIDENCE,
     sqsQueuePrefix: raw.HUB_SQS_QUEUE_PREFIX,

@@ -55,7 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerRequestTracing(app);
-  registerErrorHandling(app);
+  registerErrorHandling(app, deps.config.locale);
   registerBodyParsers(app);
   app.decorateRequest('tenant', null);
 

@@ -1,4 +1,7 @@
-// RFC 9457 problem details. Every error the API answers is one of these, with a stable `type`.
+// RFC 9457 problem details. Every error the API answers is one of these, with a stable `type`; the
+// `detail` is said in the caller's language (Accept-Language, else HUB_LOCALE).
+import { say, type Locale, type Message, type MessageKey, type MessageParams } from '../i18n/index.ts';
+
 export const PROBLEM_BASE = 'https://hub.dev/problems/';
 
 export interface ProblemBody {
@@ -15,37 +18,41 @@ export class HttpProblem extends Error {
     readonly status: number,
     readonly slug: string,
     readonly title: string,
-    readonly detail?: string,
+    readonly detail?: Message,
     readonly errors?: Array<{ path: string; message: string }>,
     readonly headers: Record<string, string> = {},
   ) {
-    super(detail ?? title);
+    super(detail ? say('en', detail) : title);
     this.name = 'HttpProblem';
   }
 
-  toBody(instance: string): ProblemBody {
+  toBody(instance: string, locale: Locale): ProblemBody {
     return {
       type: PROBLEM_BASE + this.slug,
       title: this.title,
       status: this.status,
-      ...(this.detail ? { detail: this.detail } : {}),
+      ...(this.detail ? { detail: say(locale, this.detail) } : {}),
       instance,
       ...(this.errors ? { errors: this.errors } : {}),
     };
   }
 }
 
+const m = (key: MessageKey, params?: MessageParams): Message => ({ key, ...(params ? { params } : {}) });
+
 export const problems = {
-  unauthorized: (detail = 'Missing or invalid credentials.') => new HttpProblem(401, 'unauthorized', 'Unauthorized', detail),
-  forbidden: (detail: string) => new HttpProblem(403, 'forbidden', 'Forbidden', detail),
-  notFound: (detail = 'No such resource.') => new HttpProblem(404, 'not-found', 'Not Found', detail),
-  badRequest: (slug: string, detail: string) => new HttpProblem(400, slug, 'Bad Request', detail),
+  unauthorized: (key: MessageKey = 'problem.unauthorized') => new HttpProblem(401, 'unauthorized', 'Unauthorized', m(key)),
+  forbidden: (key: MessageKey, params?: MessageParams) => new HttpProblem(403, 'forbidden', 'Forbidden', m(key, params)),
+  notFound: (key: MessageKey = 'problem.notFound', params?: MessageParams) =>
+    new HttpProblem(404, 'not-found', 'Not Found', m(key, params)),
+  badRequest: (slug: string, key: MessageKey, params?: MessageParams) => new HttpProblem(400, slug, 'Bad Request', m(key, params)),
   validation: (errors: Array<{ path: string; message: string }>) =>
-    new HttpProblem(400, 'validation-error', 'Invalid request', 'The request does not match the schema.', errors),
-  tooLarge: () => new HttpProblem(413, 'payload-too-large', 'Payload Too Large', 'Request bodies are limited to 256 KiB.'),
+    new HttpProblem(400, 'validation-error', 'Invalid request', m('problem.validation'), errors),
+  conflict: (slug: string, key: MessageKey, params?: MessageParams) => new HttpProblem(409, slug, 'Conflict', m(key, params)),
+  tooLarge: () => new HttpProblem(413, 'payload-too-large', 'Payload Too Large', m('problem.tooLarge')),
   rateLimited: (retryAfterSeconds: number) =>
-    new HttpProblem(429, 'rate-limited', 'Too Many Requests', `Retry after ${retryAfterSeconds} s.`, undefined, {
+    new HttpProblem(429, 'rate-limited', 'Too Many Requests', m('problem.rateLimited', { seconds: retryAfterSeconds }), undefined, {
       'retry-after': String(retryAfterSeconds),
     }),
-  unavailable: (detail: string) => new HttpProblem(503, 'unavailable', 'Service Unavailable', detail),
+  unavailable: (key: MessageKey = 'problem.unavailable') => new HttpProblem(503, 'unavailable', 'Service Unavailable', m(key)),
 };

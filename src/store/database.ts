@@ -11,6 +11,9 @@ export interface TenantsTable {
   id: string;
   name: string;
   public_key: string;
+  /** The public key before the last rotation, accepted until previous_public_key_expires_at. */
+  previous_public_key: string | null;
+  previous_public_key_expires_at: Date | null;
   settings: Json<Record<string, unknown>>;
   created_at: Generated<Date>;
 }

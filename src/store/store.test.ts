@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS, createTestDatabase, createTestStore, type TestStore } from '../../test/support/databases.ts';
 import { connectStore } from './connect.ts';
 import { listMigrations, migrate } from './migrate.ts';
-import { createTenant, findTenantByPublicKey, findTenantBySecretKey } from './tenants.ts';
+import { createTenant, findTenantBySecretKey } from './tenants.ts';
+import { findTrackingTenant } from './tracking.ts';
 import { getConnection, openConnectionSecret, upsertConnection } from './connections.ts';
 import { createSecretBox } from '../lib/secret-box.ts';
 import { hashSecretKey } from '../domain/tenancy/api-keys.ts';
@@ -61,7 +62,7 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     expect(JSON.stringify(keyRows)).not.toContain(created.secretKey);
     expect((await findTenantBySecretKey(store.db, created.secretKey))?.id).toBe(created.tenant.id);
     expect(await findTenantBySecretKey(store.db, created.secretKey + 'x')).toBeUndefined();
-    expect((await findTenantByPublicKey(store.db, created.publicKey))?.id).toBe(created.tenant.id);
+    expect((await findTrackingTenant(store.db, created.publicKey))?.tenantId).toBe(created.tenant.id);
   });
 
   it('seals connection secrets at rest', async () => {

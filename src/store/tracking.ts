@@ -21,7 +21,12 @@ export async function findTrackingTenant(db: Db, publicKey: string): Promise<Tra
     .selectFrom('tenants')
     .leftJoin('funnels', 'funnels.tenant_id', 'tenants.id')
     .select(['tenants.id as tenantId', 'funnels.slug', 'funnels.origins'])
-    .where('tenants.public_key', '=', publicKey)
+    .where((eb) =>
+      eb.or([
+        eb('tenants.public_key', '=', publicKey),
+        eb.and([eb('tenants.previous_public_key', '=', publicKey), eb('tenants.previous_public_key_expires_at', '>', sql<Date>`now()`)]),
+      ]),
+    )
     .orderBy('funnels.slug')
     .execute();
   const first = rows[0];

@@ -24,9 +24,9 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 export function requireTenant(db: Db) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request);
-    if (!token || !looksLikeSecretKey(token)) throw problems.unauthorized('Send `Authorization: Bearer hub_sk_…`.');
+    if (!token || !looksLikeSecretKey(token)) throw problems.unauthorized('problem.sendSecretKey');
     const tenant = await findTenantBySecretKey(db, token);
-    if (!tenant) throw problems.unauthorized('Unknown or revoked key.');
+    if (!tenant) throw problems.unauthorized('problem.unknownKey');
     request.tenant = tenant;
   };
 }

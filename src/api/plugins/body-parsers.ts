@@ -17,7 +17,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
     request.rawBody = body;
     if (body.length === 0) return done(null, undefined);
     parseJson(request as never, body.toString('utf8'), (err, parsed) => {
-      if (err) return done(problems.badRequest('malformed-json', 'The body is not valid JSON.'));
+      if (err) return done(problems.badRequest('malformed-json', 'problem.malformedJson'));
       done(null, parsed);
     });
   };

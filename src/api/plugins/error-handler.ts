@@ -4,13 +4,29 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpProblem, problems } from '../problem.ts';
 import { reportError } from '../../lib/error-reporting.ts';
 import { failSpan, traceIdOf } from '../../lib/tracing.ts';
+import { localeFromAcceptLanguage, type Locale } from '../../i18n/index.ts';
+
+/** The caller's language for messages: Accept-Language, else the server's HUB_LOCALE. */
+export function requestLocale(request: FastifyRequest): Locale {
+  const header = request.headers['accept-language'];
+  return localeFromAcceptLanguage(typeof header === 'string' ? header : undefined, request.server.hubLocale ?? 'en');
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** HUB_LOCALE: the language of messages when a request names none. */
+    hubLocale: Locale;
+  }
+}
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem): FastifyReply {
   for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
   return reply
     .code(problem.status)
     .type('application/problem+json')
-    .send(problem.toBody(request.url.split('?')[0] ?? request.url));
+    .header('content-language', requestLocale(request))
+    .header('vary', 'Accept-Language')
+    .send(problem.toBody(request.url.split('?')[0] ?? request.url, requestLocale(request)));
 }
 
 function toProblem(error: FastifyError): HttpProblem {
@@ -28,20 +44,21 @@ function toProblem(error: FastifyError): HttpProblem {
       return problems.tooLarge();
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return problems.badRequest('malformed-json', 'The body is not valid JSON.');
+      return problems.badRequest('malformed-json', 'problem.malformedJson');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send application/json.');
+      return new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', { key: 'problem.unsupportedMediaType' });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return problems.badRequest('bad-content-length', 'Content-Length does not match the body.');
+      return problems.badRequest('bad-content-length', 'problem.badContentLength');
   }
   if (error.statusCode === 429) return problems.rateLimited(60);
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return new HttpProblem(error.statusCode, 'bad-request', 'Bad Request', 'The request could not be processed.');
+    return new HttpProblem(error.statusCode, 'bad-request', 'Bad Request', { key: 'problem.badRequest' });
   }
-  return new HttpProblem(500, 'internal', 'Internal Server Error', 'Something went wrong; the request id identifies it in the logs.');
+  return new HttpProblem(500, 'internal', 'Internal Server Error', { key: 'problem.internal' });
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, locale: Locale): void {
+  app.decorate('hubLocale', locale);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error);
     if (problem.status >= 500) {
@@ -54,5 +71,5 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     return sendProblem(reply, request, problem);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, problems.notFound('No such route.')));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, problems.notFound('problem.noSuchRoute')));
 }

@@ -52,7 +52,7 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       async (request) => {
         const q = request.query;
         const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-        if (q.cursor && !cursor) throw problems.badRequest('invalid-cursor', 'The cursor is not one this API returned.');
+        if (q.cursor && !cursor) throw problems.badRequest('invalid-cursor', 'problem.invalidCursor');
         const page = await listEvents(
           deps.store.db,
           tenantOf(request).id,
@@ -89,7 +89,7 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const story = await loadEventStory(deps.store.db, tenantOf(request).id, request.params.id);
-        if (!story) throw problems.notFound('No such event.');
+        if (!story) throw problems.notFound('problem.noSuchEvent');
         if (!story.event.raw_body && story.event.evidence_ref) {
           const evidence = await loadEventEvidence(story.event, deps.evidence);
           if (evidence) story.event = { ...story.event, raw_body: evidence.body, raw_headers: evidence.headers };
@@ -112,7 +112,7 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const tenant = tenantOf(request);
         const { eventId } = request.params;
-        if (!(await eventExists(deps.store.db, tenant.id, eventId))) throw problems.notFound('No such event.');
+        if (!(await eventExists(deps.store.db, tenant.id, eventId))) throw problems.notFound('problem.noSuchEvent');
         const replayId = newId('rpl');
         await deps.store.db.transaction().execute((trx) =>
           deps.queue.enqueue(trx, 'ingest-events', [{ tenantId: tenant.id, payload: { eventId, tenantId: tenant.id, replayId } }]),
@@ -184,7 +184,7 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const ok = await deps.queue.redrive(request.query.queue as never, tenantOf(request).id, request.params.jobId);
-        if (!ok) throw problems.notFound('No such dead-lettered job.');
+        if (!ok) throw problems.notFound('problem.noSuchDeadLetter');
         return reply.code(202).send({ redriven: true as const });
       },
     );

@@ -46,9 +46,9 @@ export function tenantRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const expected = deps.config.adminToken;
         if (!expected) {
-          throw problems.forbidden('Tenant creation over HTTP is disabled: set HUB_ADMIN_TOKEN, or use `hub tenant create`.');
+          throw problems.forbidden('problem.tenantCreationDisabled');
         }
-        if (!isAdminToken(bearerToken(request), expected)) throw problems.unauthorized('Send `Authorization: Bearer <HUB_ADMIN_TOKEN>`.');
+        if (!isAdminToken(bearerToken(request), expected)) throw problems.unauthorized('problem.sendAdminToken');
         const created = await createTenant(deps.store.db, { name: request.body.name });
         return reply.code(201).send({
           id: created.tenant.id,

@@ -74,9 +74,9 @@ export function trackingRoutes(deps: AppDeps) {
         scope.addHook('preValidation', async (request) => {
           if (request.method === 'OPTIONS') return;
           const key = publicKeyOf(request);
-          if (!key) throw problems.unauthorized('Send the tenant public key as `publicKey` or the X-Hub-Public-Key header.');
+          if (!key) throw problems.unauthorized('problem.sendPublicKey');
           const tenant = key.startsWith(PUBLIC_KEY_PREFIX) && key.length <= 128 ? await tenants.get(key) : undefined;
-          if (!tenant) throw problems.unauthorized('Unknown public key.');
+          if (!tenant) throw problems.unauthorized('problem.unknownPublicKey');
           request.trackingTenant = tenant;
         });
 
@@ -98,7 +98,7 @@ export function trackingRoutes(deps: AppDeps) {
               return { ...base, origin };
             }
             deps.metrics.corsRefused.inc();
-            throw problems.forbidden(`Origin ${origin.slice(0, 200)} is not an origin of this tenant's funnels.`);
+            throw problems.forbidden('problem.originRefused', { origin: origin.slice(0, 200) });
           },
         });
 

@@ -7,6 +7,7 @@ import { HttpProblem, problems } from '../../problem.ts';
 import { errorResponses } from '../../schemas.ts';
 import { createWebhookReceiver, type WebhookOutcome } from './receive-webhook.ts';
 import { requestTraceparent } from '../../plugins/request-tracing.ts';
+import { gatewayNames } from '../../../domain/gateways/gateway-registry.ts';
 
 const received = z.object({ received: z.literal(true), id: z.string(), duplicate: z.boolean(), unprocessable: z.boolean().optional() });
 
@@ -62,10 +63,10 @@ function answer(outcome: WebhookOutcome, reply: { code(n: number): unknown }) {
       reply.code(200);
       return { received: true as const, id: outcome.id, duplicate: outcome.duplicate, unprocessable: true };
     case 'not_json':
-      throw problems.badRequest('malformed-body', `${outcome.reason} It was kept for an operator as ${outcome.id}.`);
+      throw problems.badRequest('malformed-body', 'problem.webhookMalformed', { reason: outcome.reason, id: outcome.id });
     case 'rejected':
-      throw new HttpProblem(401, 'invalid-signature', 'Unauthorized', 'The delivery could not be authenticated for this tenant.');
+      throw new HttpProblem(401, 'invalid-signature', 'Unauthorized', { key: 'problem.webhookUnauthenticated' });
     case 'unknown_gateway':
-      throw problems.notFound('Unknown gateway: use hotmart, kiwify or stripe.');
+      throw problems.notFound('problem.unknownGateway', { gateways: gatewayNames.join(', ') });
   }
 }

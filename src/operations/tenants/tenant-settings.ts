@@ -1,0 +1,81 @@
+// GET|PATCH /api/v1/tenant/settings: the tenant's matching settings (docs/matching.md). PATCH is a JSON
+// merge patch (RFC 7396): fields left out keep their value, `null` puts a field back to its default.
+// Values are validated strictly here, so what the matcher reads (readMatchSettings) is always valid.
+import { z } from 'zod';
+import type { OperationContext } from '../context.ts';
+import { fail, fieldErrors, ok, type Outcome } from '../outcome.ts';
+import { findTenant, updateTenantSettings } from '../../store/tenants.ts';
+import { readMatchSettings } from '../../domain/matching/match-settings.ts';
+
+const days = z.number().int().min(1).max(90);
+
+export const tenantSettingsPatch = z.object({
+  attribution: z
+    .object({
+      model: z.enum(['last_click', 'first_click']).nullable().optional(),
+      clickWindowDays: days.nullable().optional(),
+      identityWindowDays: days.nullable().optional(),
+      fingerprintWindowMinutes: z.number().int().min(1).max(24 * 60).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  fingerprintMatching: z.boolean().nullable().optional(),
+});
+export type TenantSettingsPatch = z.input<typeof tenantSettingsPatch>;
+
+export interface TenantSettingsView {
+  attribution: { model: 'last_click' | 'first_click'; clickWindowDays: number; identityWindowDays: number; fingerprintWindowMinutes: number };
+  fingerprintMatching: boolean;
+}
+
+export function presentSettings(stored: unknown): TenantSettingsView {
+  const s = readMatchSettings(stored);
+  return {
+    attribution: {
+      model: s.attributionModel,
+      clickWindowDays: s.clickWindowDays,
+      identityWindowDays: s.identityWindowDays,
+      fingerprintWindowMinutes: s.fingerprintWindowMinutes,
+    },
+    fingerprintMatching: s.fingerprintMatching,
+  };
+}
+
+export async function getTenantSettingsOperation(ctx: OperationContext, tenantId: string): Promise<Outcome<TenantSettingsView>> {
+  const tenant = await findTenant(ctx.store.db, tenantId);
+  if (!tenant) return fail('not_found', 'not-found', 'problem.noSuchTenant');
+  return ok(presentSettings(tenant.settings));
+}
+
+export async function patchTenantSettingsOperation(
+  ctx: OperationContext,
+  tenantId: string,
+  patch: unknown,
+): Promise<Outcome<TenantSettingsView>> {
+  const parsed = tenantSettingsPatch.safeParse(patch);
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error.issues) ?? [];
+    return fail('invalid', 'validation-error', 'problem.settingsInvalid', { fields: errors.map((e) => e.path).join(', ') }, errors);
+  }
+  const tenant = await findTenant(ctx.store.db, tenantId);
+  if (!tenant) return fail('not_found', 'not-found', 'problem.noSuchTenant');
+  const next = mergePatch(tenant.settings, parsed.data) as Record<string, unknown>;
+  await updateTenantSettings(ctx.store.db, tenantId, next);
+  return ok(presentSettings(next));
+}
+
+/** RFC 7396 JSON merge patch. Keys of the stored settings that the patch does not name are kept. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isRecord(patch)) return patch;
+  const out: Record<string, unknown> = isRecord(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null) delete out[key];
+    else out[key] = mergePatch(out[key], value);
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
