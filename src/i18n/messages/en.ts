@@ -1,5 +1,9 @@
 // English messages. Keys are grouped by where the seller reads them; pt-BR.ts has the same keys
-// (the type makes a missing one a compile error). Interpolation: {{name}}.
+// (the type makes a missing one a compile error). Interpolation: {{name}}. Parts with many messages
+// keep them in a section file of their own (section-*.ts), both languages side by side.
+import { metaEn } from './section-meta.ts';
+import { trackingEn } from './section-tracking.ts';
+import { docsEn } from './section-docs.ts';
 export const en = {
   problem: {
     unauthorized: 'Missing or invalid credentials.',
@@ -69,6 +73,9 @@ export const en = {
     localWebhookUrl:
       'This URL is local ({{url}}): Hotmart, Kiwify and Stripe cannot reach it. Set HUB_PUBLIC_URL to the hub\'s public HTTPS address and connect again.',
   },
+  meta: metaEn,
+  tracking: trackingEn,
+  docs: docsEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

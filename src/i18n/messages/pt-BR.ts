@@ -1,5 +1,8 @@
 // Mensagens em português do Brasil: as mesmas chaves de en.ts (o tipo Messages garante).
 import type { Messages } from './en.ts';
+import { metaPtBR } from './section-meta.ts';
+import { trackingPtBR } from './section-tracking.ts';
+import { docsPtBR } from './section-docs.ts';
 
 export const ptBR: Messages = {
   problem: {
@@ -71,4 +74,7 @@ export const ptBR: Messages = {
     localWebhookUrl:
       'Esta URL é local ({{url}}): Hotmart, Kiwify e Stripe não conseguem alcançá-la. Defina HUB_PUBLIC_URL com o endereço HTTPS público do hub e conecte de novo.',
   },
+  meta: metaPtBR,
+  tracking: trackingPtBR,
+  docs: docsPtBR,
 };
