@@ -1,0 +1,6 @@
+// The hub's version, from package.json (one source), for `hub --version` and the admin channel.
+import { readFileSync } from 'node:fs';
+
+export const HUB_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
