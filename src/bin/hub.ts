@@ -1,17 +1,18 @@
 // The `hub` command: the one place where configuration meets the parts.
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfigOrExit } from '../cli/load-config.ts';
+import { HUB_VERSION } from '../lib/version.ts';
 // Command implementations are imported when their command runs, so `--help` stays fast.
 const serve: typeof import('../cli/serve.ts').serve = async (...a) => (await import('../cli/serve.ts')).serve(...a);
-const tenantCreate: typeof import('../cli/tenant-create.ts').tenantCreate = async (...a) =>
-  (await import('../cli/tenant-create.ts')).tenantCreate(...a);
 const migrateCommand: typeof import('../cli/migrate.ts').migrateCommand = async (...a) =>
   (await import('../cli/migrate.ts')).migrateCommand(...a);
 import { extraCommands } from '../cli/index.ts';
+import { tenantCommands } from '../cli/tenant.ts';
 import type { WorkerName } from '../workers/index.ts';
 
 const program = new Command('hub')
   .description('Server-side conversion tracking hub: pixel and gateway webhooks in, Meta Conversions API out.')
+  .version(HUB_VERSION, '-v, --version', 'print the version')
   .showHelpAfterError();
 
 program
@@ -46,19 +47,18 @@ program
 program
   .command('migrate')
   .description('Apply pending database migrations (forward only)')
-  .action(async () => migrateCommand(loadConfigOrExit()));
+  .action(async () => migrateCommand(loadConfigOrExit(process.env, 'client')));
 
-const tenant = program.command('tenant').description('Manage tenants');
-tenant
-  .command('create')
-  .description('Create a tenant and print its keys (the secret key is shown once)')
-  .requiredOption('--name <name>', 'the tenant name, e.g. "Acme Cursos"')
-  .option('--json', 'print JSON', false)
-  .action(async (opts: { name: string; json: boolean }) => tenantCreate(loadConfigOrExit(), opts));
+// Commands that manage data talk to the running server when there is one: server-only variables
+// (HUB_PORT, …) are not theirs to validate.
+const clientConfig = () => loadConfigOrExit(process.env, 'client');
+tenantCommands(program, clientConfig);
+for (const add of extraCommands) add(program, clientConfig);
 
-for (const add of extraCommands) add(program, loadConfigOrExit);
-
-program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`hub: ${(err as Error)?.message ?? String(err)}\n`);
-  process.exit(1);
+program.parseAsync(process.argv).catch(async (err: unknown) => {
+  const { describeFailure } = await import('../cli/describe-failure.ts');
+  const env = process.env;
+  const { text, exitCode } = describeFailure(err, env.HUB_DATABASE_URL || undefined, env.HUB_DATA_DIR || './.hub');
+  process.stderr.write(`hub: ${text}\n`);
+  process.exit(exitCode);
 });

@@ -1,12 +1,12 @@
 // `hub replay` and `hub reprocess`: put a range of a tenant's events back through matching and
-// dispatch (Meta event_ids stay the same, so Meta deduplicates), with a progress bar.
+// dispatch (Meta event_ids stay the same, so Meta deduplicates), with a progress bar. The work is the
+// replay operation, run by the running server when there is one (src/cli/run-operation.ts).
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import pino from 'pino';
 import type { Config } from '../config.ts';
-import { createLogger } from '../lib/logger.ts';
-import { newId } from '../lib/ids.ts';
-import { countQueuedForReplay, countReplayable, replayablePage, type ReplayFilter } from '../store/replays.ts';
+import type { ReplayMode, ReplayStarted } from '../operations/replay/replay-range.ts';
+import { openOperationRunner } from './run-operation.ts';
+import { print, t, valueOrFail } from './output.ts';
 import type { CommandFactory } from './index.ts';
 
 interface Options {
@@ -17,67 +17,35 @@ interface Options {
   wait: boolean;
 }
 
-function parseTime(name: string, v: string | undefined): Date | undefined {
-  if (v === undefined) return undefined;
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new Error(`--${name} expects an RFC 3339 time, e.g. 2026-11-29T00:00:00Z`);
-  return d;
-}
-
-export async function replayRange(config: Config, options: Options, mode: 'replay' | 'reprocess'): Promise<{ replayId: string; queued: number }> {
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2));
-  const { openRuntime } = await import('../bin/runtime.ts');
-  const runtime = await openRuntime(config, { migrate: !config.databaseUrl, logger });
+export async function replayRange(config: Config, options: Options, mode: ReplayMode): Promise<ReplayStarted> {
+  const runner = await openOperationRunner(config);
   try {
-    const filter: ReplayFilter = {
-      tenantId: options.tenant,
-      from: parseTime('from', options.from),
-      to: parseTime('to', options.to),
-      gateway: options.gateway,
-      types: mode === 'reprocess' ? ['webhook'] : undefined,
-      includeUnprocessable: mode === 'reprocess',
-    };
-    const total = await countReplayable(runtime.store.db, filter);
-    const replayId = newId('rpl');
-    const bar = new cliProgress.SingleBar(
-      { format: `${mode} {bar} {percentage}% | {value}/{total} {phase}`, stream: process.stderr },
-      cliProgress.Presets.shades_classic,
+    const started = valueOrFail<ReplayStarted>(
+      await runner.run('replay.start', { tenantId: options.tenant, mode, from: options.from, to: options.to, gateway: options.gateway }),
     );
-    bar.start(total, 0, { phase: 'queued' });
-    let after: string | null = null;
-    let queued = 0;
-    for (;;) {
-      const ids = await replayablePage(runtime.store.db, filter, after, 500);
-      if (ids.length === 0) break;
-      await runtime.store.db.transaction().execute((trx) =>
-        runtime.queue.enqueue(
-          trx,
-          'ingest-events',
-          ids.map((eventId) => ({ tenantId: options.tenant, payload: { eventId, tenantId: options.tenant, replayId } })),
-        ),
-      );
-      queued += ids.length;
-      after = ids[ids.length - 1]!;
-      bar.update(queued);
-    }
+    const { replayId, queued } = started;
     if (options.wait && queued > 0) {
-      bar.update(0, { phase: 'processed' });
+      const bar = new cliProgress.SingleBar(
+        { format: `${mode} {bar} {percentage}% | {value}/{total} processed`, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(queued, 0);
       for (;;) {
-        const left = await countQueuedForReplay(runtime.store.db, replayId);
+        const { left } = valueOrFail<{ left: number }>(await runner.run('replay.progress', { replayId }));
         bar.update(queued - left);
         if (left === 0) break;
         await new Promise((r) => setTimeout(r, 500));
       }
+      bar.stop();
     }
-    bar.stop();
-    process.stdout.write(`${mode} ${replayId}: ${queued} events queued${options.wait ? ' and processed' : ''}\n`);
-    return { replayId, queued };
+    print(t(options.wait ? 'cli.replayProcessed' : 'cli.replayQueued', { mode, id: replayId, count: queued }));
+    return started;
   } finally {
-    await runtime.close();
+    await runner.close();
   }
 }
 
-function define(program: Command, loadConfig: () => Config, mode: 'replay' | 'reprocess', description: string) {
+function define(program: Command, loadConfig: () => Config, mode: ReplayMode, description: string) {
   program
     .command(mode)
     .description(description)

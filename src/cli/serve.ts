@@ -11,6 +11,12 @@ import { createIngestWriter } from '../api/ingest/ingest-writer.ts';
 import { initTracing, shutdownTracing } from '../lib/tracing.ts';
 import { closeErrorReporting, initErrorReporting } from '../lib/error-reporting.ts';
 import { startMetricsListener, type MetricsListener } from './metrics-listener.ts';
+import { adminSocketPath } from '../admin/admin-socket.ts';
+import { ServerAlreadyRunning, claimAdminSocket, startAdminServer, type AdminServer } from '../admin/admin-server.ts';
+import { HUB_VERSION } from '../lib/version.ts';
+import { isLocalUrl } from '../operations/tenants/pixel-tag.ts';
+import { listTenants } from '../store/tenants.ts';
+import { t } from './output.ts';
 
 export interface ServeOptions {
   api: boolean;
@@ -23,6 +29,22 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
   // Before anything that makes spans or errors; both are no-ops without their variable.
   await initTracing({ endpoint: config.otelEndpoint, serviceName: serviceName(options) });
   await initErrorReporting(config.sentryDsn);
+  // The API process answers its operator's CLI on the admin socket. On the embedded database the socket
+  // is also the lock: it is claimed before the database files are opened, so a second `hub start` (or a
+  // command) never opens them twice. A stale socket left by `kill -9` is removed.
+  let socketPath = options.api || !config.databaseUrl ? adminSocketPath(config.dataDir) : undefined;
+  let socketTaken = false;
+  if (socketPath) {
+    try {
+      await claimAdminSocket(socketPath);
+    } catch (err) {
+      // On PostgreSQL several API processes may share a machine and a data directory: the first one
+      // answers the CLI, the others just serve.
+      if (!(config.databaseUrl && err instanceof ServerAlreadyRunning)) throw err;
+      socketPath = undefined;
+      socketTaken = true;
+    }
+  }
   const runtime = await openRuntime(config, { migrate: options.migrate });
   const lifecycle: Lifecycle = { draining: false };
   const workerId = `${os.hostname()}:${process.pid}`;
@@ -34,28 +56,32 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   }
   workers = startWorkers(runtime, options.workers, workerId);
+  let admin: AdminServer | undefined;
+  if (socketTaken) runtime.logger.info('another hub process answers the admin channel of this data directory');
+  if (socketPath) {
+    const baseUrl = config.publicUrl ?? `http://localhost:${listeningPort(app, config.port)}`;
+    admin = await startAdminServer(
+      socketPath,
+      { ...runtime, baseUrl },
+      { pid: process.pid, version: HUB_VERSION, baseUrl, database: runtime.store.kind },
+      runtime.logger,
+    );
+  }
   let metricsListener: MetricsListener | undefined;
   if (!options.api && config.metricsPort !== undefined) {
     metricsListener = await startMetricsListener(runtime.metrics, { port: config.metricsPort, host: config.host });
   }
 
   if (options.banner && app) {
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const base = config.publicUrl ?? `http://localhost:${port}`;
-    const db = runtime.store.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
-    process.stdout.write(
-      [
-        '',
-        `  Hub is running on ${db}`,
-        `  URL:   ${base}`,
-        `  Docs:  ${base}/docs`,
-        '',
-        '  Create your first tenant:',
-        '    npx hub tenant create --name "My Store"',
-        '',
-      ].join('\n') + '\n',
-    );
+    const base = config.publicUrl ?? `http://localhost:${listeningPort(app, config.port)}`;
+    const db = runtime.store.kind === 'pglite' ? t('banner.embedded', { dir: config.dataDir }) : t('banner.postgres');
+    const tenants = (await listTenants(runtime.store.db)).length;
+    const lines = ['', `  ${t('banner.running', { db })}`, `  ${t('banner.url', { url: base })}`, `  ${t('banner.docs', { url: base })}`, ''];
+    // An installation that has tenants needs no first step; a new one is told the next command.
+    if (tenants === 0) lines.push(`  ${t('banner.createFirstTenant')}`, '    npx hub tenant create --name "My Store"', '');
+    else lines.push(`  ${t('banner.tenants', { count: tenants })}`, '');
+    process.stdout.write(lines.join('\n') + '\n');
+    if (isLocalUrl(base)) runtime.logger.warn({ url: base }, t('banner.localUrlWarning', { url: base }));
   }
 
   let closing = false;
@@ -71,6 +97,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     timer.unref();
     await Promise.allSettled(workers.map((w) => w.stop()));
     if (app) await app.close();
+    await admin?.close();
     await metricsListener?.close();
     await runtime.close();
     // The last spans and error reports of the drain go out before the process does.
@@ -79,6 +106,11 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function listeningPort(app: { server: { address(): unknown } } | undefined, fallback: number): number {
+  const address = app?.server.address() as { port?: number } | null | undefined;
+  return address?.port ?? fallback;
 }
 
 /** service.name for traces: one per kind of process, so a trace shows which hop ran where. */
