@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { InvalidArgumentError } from 'commander';
 import type { CommandFactory } from './index.ts';
+import { t } from './output.ts';
 import type { Config } from '../config.ts';
 
 export interface DemoOptions {
@@ -137,7 +139,9 @@ export async function runDemo(baseConfig: Config, options: DemoOptions, out: (li
         `fbc ${String(userData.fbc ?? '-')}, hashed ${hashed.join(' ')}`,
     );
     out('');
-    out(`  Full story: GET ${hub}/api/v1/events/${webhookId} (this demo's hub stops now; run \`npm start\` for your own)`);
+    // The demo's hub stops with this command, so the last line points at the seller's own next step,
+    // not at a URL that is about to go dead.
+    out(`  Your own hub: npm start, then npx hub tenant create --name "My Store" (README: quick start)`);
   } finally {
     await Promise.allSettled(workers.map((w) => w.stop()));
     await app.close();
@@ -182,12 +186,20 @@ function hotmartPurchase(transaction: string, sck: string): Record<string, unkno
   };
 }
 
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new InvalidArgumentError(t('cli.notANumber', { option: '--timeout', unit: 'seconds (1-3600)', value }));
+  }
+  return seconds * 1000;
+}
+
 export const demoCommands: CommandFactory = (program, loadConfig) => {
   program
     .command('demo')
     .description('Show the whole flow: a click and a signed Hotmart purchase reach a local Meta sandbox (temporary database)')
     .option('--keep', 'keep the temporary database directory', false)
-    .option('--timeout <seconds>', 'give up after this long', (v) => Number(v) * 1000, 60_000)
+    .option('--timeout <seconds>', 'give up after this many seconds (default 60)', parseSeconds, 60_000)
     .action(async (opts: { keep: boolean; timeout: number }) => {
       await runDemo(loadConfig(), { keep: opts.keep, timeoutMs: opts.timeout });
       process.exit(0);
