@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { CommandFactory } from './index.ts';
 import { t } from './output.ts';
 import type { Config } from '../config.ts';
@@ -199,7 +199,7 @@ export const demoCommands: CommandFactory = (program, loadConfig) => {
     .command('demo')
     .description('Show the whole flow: a click and a signed Hotmart purchase reach a local Meta sandbox (temporary database)')
     .option('--keep', 'keep the temporary database directory', false)
-    .option('--timeout <seconds>', 'give up after this many seconds (default 60)', parseSeconds, 60_000)
+    .addOption(new Option('--timeout <seconds>', 'give up after this many seconds').argParser(parseSeconds).default(60_000, '60'))
     .action(async (opts: { keep: boolean; timeout: number }) => {
       await runDemo(loadConfig(), { keep: opts.keep, timeoutMs: opts.timeout });
       process.exit(0);
