@@ -54,7 +54,7 @@ export const configSchema = z
     HUB_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ message: 'expected an http(s) URL' }).optional()),
     HUB_TRUSTED_PROXIES: proxyList.default([]),
     HUB_LOG_LEVEL: logLevel.default('info'),
-    HUB_LOCALE: z.enum(LOCALES, { message: 'expected pt-BR or en' }).default('en'),
+    HUB_LOCALE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOCALES, { message: 'expected pt-BR or en' }).default('en')),
     HUB_QUEUE: z.enum(['db', 'sqs'], { message: 'expected db or sqs' }).default('db'),
     HUB_EVIDENCE: z.enum(['db', 's3'], { message: 'expected db or s3' }).default('db'),
     // AWS region, credentials and endpoints (AWS_REGION, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_S3, …) are read by

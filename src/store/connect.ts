@@ -82,7 +82,9 @@ async function connectPglite(options: ConnectOptions): Promise<Store> {
     pglite = new PGlite();
   } else {
     const dir = path.resolve(options.dataDir ?? './.hub', 'pgdata');
-    mkdirSync(dir, { recursive: true });
+    // The data directory holds the database, the encryption key and the admin socket: owner-only.
+    mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     pglite = new PGlite(dir);
   }
   await pglite.waitReady;
@@ -100,6 +102,11 @@ async function connectPglite(options: ConnectOptions): Promise<Store> {
     async prepared<R>(_name: string, text: string, values: unknown[]) {
       return (await pglite.query<R>(text, values)).rows;
     },
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy();
+      // Kysely closes its driver only if it ever ran a query: a command that used only scripts (an
+      // up-to-date `hub migrate`) would leave PGlite open, and its timer would keep the process alive.
+      if (!pglite.closed) await pglite.close();
+    },
   };
 }
