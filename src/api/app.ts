@@ -3,16 +3,10 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-  type FastifyPluginAsyncZod,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type FastifyPluginAsyncZod, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.ts';
 import { registerErrorHandling } from './plugins/error-handler.ts';
+import { swaggerOptions } from './openapi-document.ts';
 import { registerBodyParsers } from './plugins/body-parsers.ts';
 import { registerRequestTracing } from './plugins/request-tracing.ts';
 import { newId } from '../lib/ids.ts';
@@ -73,25 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Hub API',
-        version: '1.0.0',
-        description: 'Server-side conversion tracking: pixel and gateway webhooks in, Meta Conversions API out.',
-      },
-      components: {
-        securitySchemes: {
-          secretKey: { type: 'http', scheme: 'bearer', description: 'Tenant secret key hub_sk_…' },
-          adminToken: { type: 'http', scheme: 'bearer', description: 'HUB_ADMIN_TOKEN' },
-          publicKey: { type: 'apiKey', in: 'header', name: 'X-Hub-Public-Key' },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
+  await app.register(fastifySwagger, swaggerOptions(deps.config));
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -5,6 +5,13 @@ import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { QUEUE_NAMES } from '../../../queue/queue.ts';
 import { countDispatchBacklog } from '../../../store/capi-events.ts';
+import { jsonResponse } from '../../schemas.ts';
+
+const ready = z.object({ status: z.string().meta({ description: 'Always `ready`', examples: ['ready'] }) });
+const notReady = z.object({
+  status: z.string().meta({ description: '`draining` (shutting down) or `unavailable` (the database or the queue does not answer)', examples: ['unavailable'] }),
+  reason: z.string().meta({ description: 'Why, in a few words', examples: ['connect ECONNREFUSED 10.0.3.12:5432'] }),
+});
 
 export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -12,7 +19,14 @@ export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
 
     app.get(
       '/readyz',
-      { schema: { tags: ['health'], summary: 'Ready to take traffic', response: { 200: z.object({ status: z.string() }), 503: z.object({ status: z.string(), reason: z.string() }) } } },
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'Check the hub is ready to take traffic',
+          description: 'For load balancers and orchestrators: 200 when the database and the queue answer, 503 while they do not or while the process shuts down. `GET /healthz` only says the process is alive.',
+          response: { 200: jsonResponse('Ready', ready), 503: jsonResponse('Not ready: send traffic elsewhere and ask again', notReady) },
+        },
+      },
       async (_request, reply) => {
         if (deps.lifecycle?.draining) return reply.code(503).send({ status: 'draining', reason: 'shutting down' });
         try {

@@ -1,30 +1,33 @@
 // Operations: the event list, one event's whole story, replay, stats, and dead-lettered work.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { requireTenant, tenantOf } from '../../plugins/auth.ts';
 import { problems } from '../../problem.ts';
-import { errorResponses, secretKeyAuth } from '../../schemas.ts';
+import { jsonResponse, problemResponse, problemResponses, secretKeyAuth } from '../../schemas.ts';
 import { decodeCursor, eventExists, listEvents, loadEventStory, loadStats } from '../../../store/operations.ts';
 import { newId } from '../../../lib/ids.ts';
-import { QUEUE_NAMES } from '../../../queue/queue.ts';
 import { presentStory, summarize } from './present-event.ts';
 import { loadEventEvidence } from '../../../evidence/index.ts';
+import {
+  deadLetterQuery,
+  deadLetters,
+  eventIdParams,
+  eventPage,
+  eventQuery,
+  eventStory,
+  redriveParams,
+  redriven,
+  redriveQuery,
+  replayAccepted,
+  replayParams,
+  stats,
+  statsQuery,
+} from './operations-schemas.ts';
 
-const eventTypes = z.enum(['click', 'pageview', 'initiate_checkout', 'webhook']);
-const eventStatuses = z.enum(['received', 'processed', 'matched', 'unmatched', 'dispatched', 'failed', 'unprocessable', 'rejected']);
-const isoTime = z.iso.datetime({ offset: true });
-
-const eventItem = z.object({
-  id: z.string(),
-  type: eventTypes,
-  gateway: z.string().nullable(),
-  occurredAt: z.string(),
-  receivedAt: z.string(),
-  status: eventStatuses,
-  flags: z.array(z.string()),
-  summary: z.string(),
+const badQueue = problemResponse(400, "An unknown queue or limit: the problem's `errors` name it", {
+  errors: [{ path: 'queue', message: 'Invalid option: expected one of "ingest-events"|"capi-dispatch"' }],
 });
+const noSuchEvent = problemResponse(404, "No event with this id for this tenant (another tenant's events included)", { detail: 'No such event.' });
 
 export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -34,19 +37,16 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/api/v1/events',
       {
         schema: {
-          summary: 'Ingested events, newest first',
+          summary: 'List ingested events, newest first',
+          description: 'Everything the hub took in (tracking calls and gateway webhooks) with where each one is now. Filter by type, status, gateway and time received; page with `nextCursor`.',
           tags: ['operations'],
           security: secretKeyAuth,
-          querystring: z.object({
-            type: eventTypes.optional(),
-            status: eventStatuses.optional(),
-            gateway: z.enum(['hotmart', 'kiwify', 'stripe']).optional(),
-            from: isoTime.optional(),
-            to: isoTime.optional(),
-            limit: z.coerce.number().int().min(1).max(500).default(50),
-            cursor: z.string().max(200).optional(),
-          }),
-          response: { 200: z.object({ data: z.array(eventItem), nextCursor: z.string().nullable() }), ...errorResponses },
+          querystring: eventQuery,
+          response: {
+            200: jsonResponse('A page of events', eventPage),
+            400: problemResponse(400, "Invalid filters (the problem's `errors` name them), or a cursor this API did not return (`invalid-cursor`)"),
+            ...problemResponses(401),
+          },
         },
       },
       async (request) => {
@@ -80,11 +80,17 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/api/v1/events/:id',
       {
         schema: {
-          summary: "One event's whole story: raw (PII masked) → normalized → conversion → match → CAPI events → attempts",
+          summary: "Show an event's whole story",
+          description:
+            'What arrived (personal data masked), how the hub read it, the conversions it brought, how each was matched to a click and why, and every CAPI event sent to Meta with each attempt (HTTP status, `fbtrace_id`, error, next retry).',
           tags: ['operations'],
           security: secretKeyAuth,
-          params: z.object({ id: z.string().max(100) }),
-          response: { 200: z.record(z.string(), z.unknown()), ...errorResponses },
+          params: eventIdParams,
+          response: {
+            200: jsonResponse('The event, from raw delivery to what Meta answered', eventStory),
+            ...problemResponses(401),
+            404: noSuchEvent,
+          },
         },
       },
       async (request) => {
@@ -102,11 +108,17 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/api/v1/replay/:eventId',
       {
         schema: {
-          summary: 'Re-run matching and dispatch for an event (same Meta event_id, so Meta deduplicates)',
+          summary: 'Replay an event: match and send it to Meta again',
+          description:
+            "Queues the event for matching and dispatch again, e.g. after fixing a connection or a funnel. Its CAPI events keep their Meta `event_id`, so Meta counts nothing twice. For a range of events: `npx hub replay --tenant ten_… --from … --to …`.",
           tags: ['operations'],
           security: secretKeyAuth,
-          params: z.object({ eventId: z.string().max(100) }),
-          response: { 202: z.object({ replayId: z.string() }), ...errorResponses },
+          params: replayParams,
+          response: {
+            202: jsonResponse('Queued: the match worker re-runs it shortly', replayAccepted),
+            ...problemResponses(401),
+            404: noSuchEvent,
+          },
         },
       },
       async (request, reply) => {
@@ -125,11 +137,15 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/api/v1/stats',
       {
         schema: {
-          summary: 'Counts per status, match rate, dispatch success rate, webhook-to-Meta latency',
+          summary: 'Show counts, match rate and delivery to Meta for a period',
+          description: 'Events per type and status, conversions per match method, CAPI events per status, and how long a sale takes from webhook to Meta (p50, p95). Default period: the last 24 hours.',
           tags: ['operations'],
           security: secretKeyAuth,
-          querystring: z.object({ from: isoTime.optional(), to: isoTime.optional() }),
-          response: { 200: z.record(z.string(), z.unknown()), ...errorResponses },
+          querystring: statsQuery,
+          response: {
+            200: jsonResponse('The figures of the period', stats),
+            ...problemResponses(400, 401),
+          },
         },
       },
       async (request) => {
@@ -157,11 +173,16 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/api/v1/dead-letters',
       {
         schema: {
-          summary: 'Work that failed every retry, with its last error',
+          summary: 'List background jobs that failed every retry',
+          description: 'Dead-lettered jobs of one queue with their last error. Fix the cause, then put them back with the redrive endpoint.',
           tags: ['operations'],
           security: secretKeyAuth,
-          querystring: z.object({ queue: z.enum(QUEUE_NAMES as [string, ...string[]]).default('ingest-events'), limit: z.coerce.number().int().min(1).max(500).default(50) }),
-          response: { 200: z.object({ data: z.array(z.record(z.string(), z.unknown())) }), ...errorResponses },
+          querystring: deadLetterQuery,
+          response: {
+            200: jsonResponse('The dead-lettered jobs', deadLetters),
+            400: badQueue,
+            ...problemResponses(401),
+          },
         },
       },
       async (request) => {
@@ -175,11 +196,17 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       {
         schema: {
           summary: 'Put a dead-lettered job back on its queue',
+          description: 'The job runs again with its attempts reset.',
           tags: ['operations'],
           security: secretKeyAuth,
-          params: z.object({ jobId: z.string().max(100) }),
-          querystring: z.object({ queue: z.enum(QUEUE_NAMES as [string, ...string[]]).default('ingest-events') }),
-          response: { 202: z.object({ redriven: z.literal(true) }), ...errorResponses },
+          params: redriveParams,
+          querystring: redriveQuery,
+          response: {
+            202: jsonResponse('Back on its queue', redriven),
+            400: badQueue,
+            ...problemResponses(401),
+            404: problemResponse(404, 'No dead-lettered job with this id on this queue for this tenant', { detail: 'No such dead-lettered job.' }),
+          },
         },
       },
       async (request, reply) => {

@@ -1,9 +1,11 @@
 // Turns stored rows into the operator's view of an event. Personal data is masked here, once, for
 // every view: raw bodies, normalized buyers, IPs.
+import type { z } from 'zod';
 import type { EventRow } from '../../../store/database.ts';
 import type { loadEventStory } from '../../../store/operations.ts';
 import { maskIp, maskPii } from '../../../domain/privacy/mask-pii.ts';
 import { getGateway } from '../../../domain/gateways/index.ts';
+import type { eventStory } from './operations-schemas.ts';
 
 type Story = NonNullable<Awaited<ReturnType<typeof loadEventStory>>>;
 
@@ -49,7 +51,7 @@ function normalized(event: Story['event']): unknown {
   return maskPii(parsed);
 }
 
-export function presentStory(story: Story): Record<string, unknown> {
+export function presentStory(story: Story): z.output<typeof eventStory> {
   const { event } = story;
   const attemptsByCapi = new Map<string, Story['attempts']>();
   for (const a of story.attempts) attemptsByCapi.set(a.capi_event_id, [...(attemptsByCapi.get(a.capi_event_id) ?? []), a]);
