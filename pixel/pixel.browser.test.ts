@@ -309,6 +309,51 @@ describe('pixel.js with a hub that answers other ids, and window.hub', () => {
   });
 });
 
+describe('pixel.js with the funnel\'s checkout hosts in the hub\'s answer', () => {
+  let funnelHub: FakeHub;
+  const funnelHosts = ['pay.example-checkout.com', '*.funnel-pay.com'];
+
+  beforeAll(async () => {
+    funnelHub = await startFakeHub({ answer: (name, body) => ({ ...defaultAnswer(name, body), checkoutHosts: funnelHosts }) });
+  });
+  afterAll(() => funnelHub?.close());
+
+  const html = (attributes: Record<string, string>) => `<!doctype html><html><head>
+${funnelHub.scriptTag(attributes)}
+</head><body>
+<a id="funnel" href="https://pay.example-checkout.com/buy?plan=1">Comprar</a>
+<a id="funnel-sub" href="https://secure.funnel-pay.com/x">Comprar</a>
+<a id="page-host" href="https://pay.acme.com/c">Custom checkout</a>
+<a id="hotmart" href="https://pay.hotmart.com/X123">Hotmart</a>
+<a id="other" href="https://example-checkout.com/blog">Blog</a>
+</body></html>`;
+
+  it.each([
+    ['no data-checkout-hosts: the funnel\'s hosts alone', {}, false],
+    ['data-checkout-hosts: its hosts beside the funnel\'s', { 'data-checkout-hosts': 'pay.acme.com' }, true],
+  ])('decorates links to the funnel\'s hosts, %s', async (_name, attributes, pageHostDecorated) => {
+    const lp = await serveLandingPage({ html: html(attributes) });
+    const { context } = await newContext();
+    try {
+      const page = await context.newPage();
+      const since = funnelHub.tracks.length;
+      await page.goto(lp.url('/?utm_source=fb'));
+      const pageview = await funnelHub.waitForTrack((t) => t.name === 'pageview' && funnelHub.tracks.indexOf(t) >= since);
+      const sid = pageview.body.sessionId;
+      const all = `utm_source=fb&sck=hub_${sid}&client_reference_id=${sid}`;
+      await page.waitForSelector('#funnel[href*="sck="]', { state: 'attached' });
+      expect(await hrefOf(page, '#funnel')).toBe(`https://pay.example-checkout.com/buy?plan=1&${all}`);
+      expect(await hrefOf(page, '#funnel-sub')).toBe(`https://secure.funnel-pay.com/x?${all}`); // *.funnel-pay.com
+      expect(await hrefOf(page, '#page-host')).toBe(pageHostDecorated ? `https://pay.acme.com/c?${all}` : 'https://pay.acme.com/c');
+      expect(await hrefOf(page, '#hotmart')).toBe(`https://pay.hotmart.com/X123?utm_source=fb&sck=hub_${sid}`); // still Hotmart's kind
+      expect(await hrefOf(page, '#other')).toBe('https://example-checkout.com/blog');
+    } finally {
+      await context.close();
+      await lp.close();
+    }
+  });
+});
+
 describe('pixel.js when the hub fails', () => {
   it('never breaks the page: no page errors, links still carry the utm tags', async () => {
     const failingHub = await startFakeHub({

@@ -29,6 +29,11 @@ describe('parseHostList', () => {
     expect(parseHostList(' Pay.Acme.com, *.b.com ,.c.com,,')).toEqual(['pay.acme.com', 'b.com', 'c.com']);
     expect(parseHostList(null)).toEqual([]);
   });
+  it('reads the hub\'s checkoutHosts answer the same way', () => {
+    expect(parseHostList(['pay.example-checkout.com', '*.Shop.com'])).toEqual(['pay.example-checkout.com', 'shop.com']);
+    expect(parseHostList([])).toEqual([]);
+    expect(parseHostList(undefined)).toEqual([]);
+  });
 });
 
 describe('checkoutParams', () => {

@@ -1,7 +1,7 @@
 // Which links lead to a checkout, and the query parameters each checkout needs to carry the hub's
 // session back in its webhook. Pure functions: no DOM.
 
-/** stripe: Stripe Checkout / Payment Links; br: Hotmart and Kiwify; custom: hosts named by the page. */
+/** stripe: Stripe Checkout / Payment Links; br: Hotmart and Kiwify; custom: the funnel's checkout hosts and those the page names. */
 export type CheckoutKind = 'stripe' | 'br' | 'custom';
 
 export function checkoutKind(host: string, extraHosts: readonly string[]): CheckoutKind | undefined {
@@ -13,9 +13,12 @@ export function checkoutKind(host: string, extraHosts: readonly string[]): Check
   return undefined;
 }
 
-/** `data-checkout-hosts="a.com, *.b.com"` → ['a.com', 'b.com'] (a host also covers its subdomains). */
-export function parseHostList(list: string | null): string[] {
-  return (list || '')
+/**
+ * `data-checkout-hosts="a.com, *.b.com"`, or the hub's `checkoutHosts` answer ['a.com', '*.b.com'],
+ * → ['a.com', 'b.com'] (a host also covers its subdomains).
+ */
+export function parseHostList(list: string | readonly unknown[] | null | undefined): string[] {
+  return (Array.isArray(list) ? list.join(',') : (list as string | null | undefined) || '')
     .split(',')
     .map((host) => host.trim().toLowerCase().replace(/^\*?\./, ''))
     .filter(Boolean);

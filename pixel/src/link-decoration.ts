@@ -1,18 +1,22 @@
 // Puts the checkout parameters on the page's checkout links and forms, keeps doing so as the page
 // changes, and reports when the visitor heads to a checkout.
-import { checkoutKind, checkoutParams, decorateUrl } from './checkout-links.ts';
+import { checkoutKind, checkoutParams, decorateUrl, parseHostList } from './checkout-links.ts';
 
 const SELECTOR = 'a[href],form[action]';
 
 export interface LinkDecorator {
-  /** New parameters from the hub's answer: remember them and re-decorate the page. */
-  update(decorate: Record<string, string> | undefined): void;
+  /**
+   * New parameters and the funnel's checkout hosts from the hub's answer: remember them and
+   * re-decorate the page. The page's own hosts (data-checkout-hosts) are always kept beside the funnel's.
+   */
+  update(decorate: Record<string, string> | undefined, funnelHosts?: readonly string[]): void;
   /** Decorate now and keep watching: new links, changed hrefs, clicks and form submits. */
   start(onCheckout: (checkoutUrl: string) => void): void;
 }
 
-export function createLinkDecorator(extraHosts: readonly string[], utmParams: Record<string, string>): LinkDecorator {
+export function createLinkDecorator(pageHosts: readonly string[], utmParams: Record<string, string>): LinkDecorator {
   let decorate: Record<string, string> = {};
+  let extraHosts = pageHosts;
   const owned = new Set<string>();
 
   /** Decorates one <a> or <form> if it leads to a checkout; returns the checkout URL then. */
@@ -55,8 +59,9 @@ export function createLinkDecorator(extraHosts: readonly string[], utmParams: Re
   const applyAll = () => document.querySelectorAll(SELECTOR).forEach(apply);
 
   return {
-    update(answer) {
+    update(answer, funnelHosts) {
       if (!answer) return;
+      if (funnelHosts) extraHosts = pageHosts.concat(parseHostList(funnelHosts));
       decorate = answer;
       for (const [name, value] of Object.entries(answer)) owned.add(name + '=' + value);
       applyAll();

@@ -70,7 +70,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       if (answer) {
         adoptIds(ids, answer);
         saveIds(ids, options.cookieDomain);
-        options.decorator.update(answer.decorate);
+        options.decorator.update(answer.decorate, answer.checkoutHosts);
       }
       return answer;
     });

@@ -54,6 +54,8 @@ export interface TrackResponse {
   sessionId: string;
   fbc: string | null;
   decorate?: Record<string, string>;
+  /** The checkout hosts of the page's funnel: links to them are decorated like data-checkout-hosts ones. */
+  checkoutHosts?: string[];
 }
 
 /** `window.hub`: the page's handle on the pixel. */

@@ -40,6 +40,7 @@ export function defaultAnswer(_name: string, body: TrackBody): TrackResponse {
     sessionId: body.sessionId,
     fbc: body.fbc ?? null,
     decorate: { sck: 'hub_' + body.sessionId, client_reference_id: body.sessionId },
+    checkoutHosts: [],
   };
 }
 

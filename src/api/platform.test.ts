@@ -92,7 +92,12 @@ describe.each(STORE_KINDS)('platform on %s', (kind) => {
       payload: { origins: ['https://lp.example.com/', 'https://lp.example.com'], checkoutHosts: ['pay.hotmart.com'] },
     });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ slug: 'lancamento-1', origins: ['https://lp.example.com'], checkoutHosts: ['pay.hotmart.com'] });
+    expect(ok.json()).toEqual({
+      slug: 'lancamento-1',
+      origins: ['https://lp.example.com'],
+      checkoutHosts: ['pay.hotmart.com'],
+      pixelTag: expect.stringContaining(`data-key="${tenant.publicKey}"`),
+    });
     const bad = await t.app.inject({
       method: 'PUT',
       url: '/api/v1/funnels/main',

@@ -268,6 +268,15 @@ export interface OutboxTable {
   locked_until: Date | null;
 }
 
+/** Origins the tracking API refused for a tenant (migration 0005); see store/refused-origins.ts. */
+export interface RefusedOriginsTable {
+  tenant_id: string;
+  origin: string;
+  count: ColumnType<number, number, number>;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
 export interface SchemaMigrationsTable {
   version: string;
   name: string;
@@ -294,6 +303,7 @@ export interface Database {
   setup_action_logs: SetupActionLogsTable;
   jobs: JobsTable;
   outbox: OutboxTable;
+  refused_origins: RefusedOriginsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

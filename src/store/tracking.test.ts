@@ -161,15 +161,15 @@ describe.each(STORE_KINDS)('tracking store on %s', (kind) => {
     expect(await store.db.selectFrom('identities').select('kind').where('session_id', '=', sessionId).execute()).toEqual([]);
   });
 
-  it('finds the tenant of a public key with its funnel origins', async () => {
+  it('finds the tenant of a public key with its funnel origins and checkout hosts', async () => {
     expect(await findTrackingTenant(store.db, publicKey)).toEqual({ tenantId, funnels: [] });
-    await upsertFunnel(store.db, tenantId, 'main', { origins: ['https://lp.example.com'], checkoutHosts: [] });
+    await upsertFunnel(store.db, tenantId, 'main', { origins: ['https://lp.example.com'], checkoutHosts: ['pay.example-checkout.com'] });
     await upsertFunnel(store.db, tenantId, 'b', { origins: ['https://b.example.com', 'https://lp.example.com'], checkoutHosts: [] });
     expect(await findTrackingTenant(store.db, publicKey)).toEqual({
       tenantId,
       funnels: [
-        { slug: 'b', origins: ['https://b.example.com', 'https://lp.example.com'] },
-        { slug: 'main', origins: ['https://lp.example.com'] },
+        { slug: 'b', origins: ['https://b.example.com', 'https://lp.example.com'], checkoutHosts: [] },
+        { slug: 'main', origins: ['https://lp.example.com'], checkoutHosts: ['pay.example-checkout.com'] },
       ],
     });
     expect(await findTrackingTenant(store.db, 'hub_pk_nope')).toBeUndefined();

@@ -11,16 +11,16 @@ export type { TrackingPayload };
 
 export interface TrackingTenant {
   tenantId: string;
-  /** Each funnel's allowed browser origins. */
-  funnels: Array<{ slug: string; origins: string[] }>;
+  /** Each funnel's allowed browser origins, and the checkout hosts the pixel decorates on its pages. */
+  funnels: Array<{ slug: string; origins: string[]; checkoutHosts: string[] }>;
 }
 
-/** The tenant of a public key with its funnels' origins, or undefined for an unknown key. */
+/** The tenant of a public key with its funnels' origins and checkout hosts, or undefined for an unknown key. */
 export async function findTrackingTenant(db: Db, publicKey: string): Promise<TrackingTenant | undefined> {
   const rows = await db
     .selectFrom('tenants')
     .leftJoin('funnels', 'funnels.tenant_id', 'tenants.id')
-    .select(['tenants.id as tenantId', 'funnels.slug', 'funnels.origins'])
+    .select(['tenants.id as tenantId', 'funnels.slug', 'funnels.origins', 'funnels.checkout_hosts'])
     .where((eb) =>
       eb.or([
         eb('tenants.public_key', '=', publicKey),
@@ -33,7 +33,7 @@ export async function findTrackingTenant(db: Db, publicKey: string): Promise<Tra
   if (!first) return undefined;
   return {
     tenantId: first.tenantId,
-    funnels: rows.flatMap((r) => (r.slug ? [{ slug: r.slug, origins: r.origins ?? [] }] : [])),
+    funnels: rows.flatMap((r) => (r.slug ? [{ slug: r.slug, origins: r.origins ?? [], checkoutHosts: r.checkout_hosts ?? [] }] : [])),
   };
 }
 

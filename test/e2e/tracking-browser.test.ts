@@ -1,7 +1,8 @@
 // Risk: the real pixel, in a real Chromium, against the real hub, loses what Meta needs later — the
 // click and pageview stored without the right fbc/fbp/UTMs/IP/UA, checkout links that do not carry
 // the session back, initiate_checkout lost on the way to the checkout, a browser event id that
-// differs from the hub's (no dedupe) — or a page on a non-funnel origin gets its events in.
+// differs from the hub's (no dedupe), a funnel's checkout hosts that never reach the pixel — or a page
+// on a non-funnel origin gets its events in, or is refused without the seller hearing of it.
 // The hub listens on 127.0.0.1, the landing page is served as http://localhost:<port> (a funnel
 // origin) and as http://127.0.0.1:<port> (not one): two real cross-origin setups, no browser mocks.
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -13,7 +14,7 @@ import type { TrackingPayload } from '../../src/store/tracking.ts';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 const FBCLID = 'IwAR2F4-dbP0l7_E2e-Case';
-const CHECKOUT_HOSTS = ['pay.hotmart.com', 'pay.kiwify.com.br', 'buy.stripe.com'];
+const CHECKOUT_HOSTS = ['pay.hotmart.com', 'pay.kiwify.com.br', 'buy.stripe.com', 'pay.example-checkout.com'];
 
 let t: TestApp;
 let hubOrigin: string;
@@ -31,6 +32,7 @@ function landingHtml(publicKey: string): string {
 <a id="hotmart" href="https://pay.hotmart.com/X123?off=abc1">Comprar (Hotmart)</a>
 <a id="kiwify" href="https://pay.kiwify.com.br/Ab12">Comprar (Kiwify)</a>
 <a id="stripe" href="https://buy.stripe.com/test_123">Buy (Stripe)</a>
+<a id="own-checkout" href="https://pay.example-checkout.com/buy?plan=anual">Comprar (checkout próprio)</a>
 </body></html>`;
 }
 
@@ -45,7 +47,7 @@ beforeAll(async () => {
   [browser, landing] = await Promise.all([launchChromium(), serveLandingPage({ html: landingHtml(tenant.publicKey) })]);
   funnelOrigin = `http://localhost:${landing.port}`;
   strangerOrigin = `http://127.0.0.1:${landing.port}`;
-  const funnel = await t.app.inject({ method: 'PUT', url: '/api/v1/funnels/main', headers: bearer(tenant.secretKey), payload: { origins: [funnelOrigin] } });
+  const funnel = await t.app.inject({ method: 'PUT', url: '/api/v1/funnels/main', headers: bearer(tenant.secretKey), payload: { origins: [funnelOrigin], checkoutHosts: ['pay.example-checkout.com'] } });
   expect(funnel.statusCode).toBe(200);
 });
 
@@ -132,6 +134,16 @@ describe('the pixel on a funnel landing page, reached from a Meta ad', () => {
     expect(kiwify.searchParams.has('client_reference_id')).toBe(false);
     const stripe = new URL((await page.getAttribute('#stripe', 'href'))!);
     expect(Object.fromEntries(stripe.searchParams)).toEqual({ client_reference_id: sid });
+    // the funnel's checkoutHosts reach the pixel in the hub's answer: the page names no data-checkout-hosts
+    const own = new URL((await page.getAttribute('#own-checkout', 'href'))!);
+    expect(Object.fromEntries(own.searchParams)).toEqual({
+      plan: 'anual',
+      utm_source: 'facebook',
+      utm_medium: 'paid',
+      utm_campaign: 'black-friday',
+      sck: sid,
+      client_reference_id: sid,
+    });
 
     // following the Hotmart link reports initiate_checkout (a beacon, as the page unloads)
     await page.click('#hotmart');
@@ -151,7 +163,7 @@ describe('the pixel on a funnel landing page, reached from a Meta ad', () => {
 });
 
 describe('the pixel on a page that is not a funnel origin', () => {
-  it('is refused by the browser CORS check, stores nothing and is counted', async () => {
+  it('is refused by the browser CORS check, stores nothing, is counted and logged once for the seller', async () => {
     const refusedBefore = (await t.deps.metrics.corsRefused.get()).values[0]?.value ?? 0;
     const { context } = await newContext();
     const page = await context.newPage();
@@ -171,6 +183,12 @@ describe('the pixel on a page that is not a funnel origin', () => {
     expect(stored.filter((r) => ((r.payload as TrackingPayload).url ?? '').startsWith(strangerOrigin))).toEqual([]);
     // the page's track requests failed in the browser; the hub refused them too (nothing stored)
     expect(failed.some((url) => url.endsWith('/api/v1/track/click'))).toBe(true);
+    // the click and then the pageview were refused; the log names the tenant, the origin and the fix, once
+    await expect.poll(async () => (await t.deps.metrics.corsRefused.get()).values[0]?.value ?? 0).toBeGreaterThanOrEqual(refusedBefore + 2);
+    const warnings = t.logs.map((line) => JSON.parse(line) as { level: number; origin?: string; tenantId?: string; msg: string }).filter((l) => l.origin === strangerOrigin);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, tenantId });
+    expect(warnings[0]!.msg).toContain('PUT /api/v1/funnels/main');
     await context.close();
   });
 });

@@ -1,38 +1,14 @@
-// PUT /api/v1/funnels/{slug}: the origins allowed to call the tracking API and the checkout hosts.
+// PUT /api/v1/funnels/{slug}: the origins allowed to call the tracking API and the checkout hosts the
+// pixel decorates. The operation (src/operations/funnels/save-funnel.ts) validates and saves; its
+// schemas describe the route.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { requireTenant, tenantOf } from '../../plugins/auth.ts';
-import { errorResponses, secretKeyAuth } from '../../schemas.ts';
-import { upsertFunnel } from '../../../store/funnels.ts';
-
-const origin = z
-  .string()
-  .max(300)
-  .transform((v, ctx) => {
-    try {
-      const u = new URL(v);
-      if ((u.protocol === 'https:' || u.protocol === 'http:') && (u.pathname === '/' || u.pathname === '') && !u.search) {
-        return u.origin;
-      }
-    } catch {
-      // fall through to the issue below
-    }
-    ctx.addIssue({ code: 'custom', message: 'expected an origin like https://lp.example.com' });
-    return z.NEVER;
-  });
-
-const host = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(253)
-  .regex(/^(\*\.)?([a-z0-9-]+\.)+[a-z0-9-]+$/, 'expected a host name like pay.hotmart.com');
-
-const funnelBody = z.object({
-  origins: z.array(origin).max(50),
-  checkoutHosts: z.array(host).max(50).default([]),
-});
+import { jsonResponse, problemResponse, problemResponses, secretKeyAuth } from '../../schemas.ts';
+import { publicBaseUrl } from '../../public-url.ts';
+import { valueOf } from '../../operation-problem.ts';
+import { funnelSlugSchema, saveFunnelBody, saveFunnelOperation, savedFunnelSchema } from '../../../operations/funnels/save-funnel.ts';
 
 export function funnelRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -42,23 +18,26 @@ export function funnelRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         preHandler: requireTenant(deps.store.db),
         schema: {
           summary: 'Create or replace a funnel',
+          description:
+            'Sets which landing-page origins may send tracking events with your public key, and which checkout hosts the pixel decorates (they reach the pixel with every tracking answer). Answers the pixel tag to paste on those pages.',
           tags: ['funnels'],
           security: secretKeyAuth,
-          params: z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a slug of a-z, 0-9 and -') }),
-          body: funnelBody,
+          params: z.object({ slug: funnelSlugSchema }),
+          body: saveFunnelBody,
           response: {
-            200: z.object({ slug: z.string(), origins: z.array(z.string()), checkoutHosts: z.array(z.string()) }),
-            ...errorResponses,
+            200: jsonResponse('The funnel as saved, with the pixel tag for its pages', savedFunnelSchema),
+            ...problemResponses(401, 413, 415),
+            400: problemResponse(400, "Invalid funnel: the problem's `errors` name the fields", {
+              detail: 'The request does not match the schema.',
+              errors: [{ path: 'origins.0', message: 'expected an origin like https://lp.example.com' }],
+            }),
           },
         },
       },
       async (request) => {
         const tenant = tenantOf(request);
-        const f = await upsertFunnel(deps.store.db, tenant.id, request.params.slug, {
-          origins: [...new Set(request.body.origins)],
-          checkoutHosts: [...new Set(request.body.checkoutHosts)],
-        });
-        return { slug: f.slug, origins: f.origins, checkoutHosts: f.checkout_hosts };
+        const baseUrl = publicBaseUrl(deps.config, request);
+        return valueOf(await saveFunnelOperation({ ...deps, baseUrl }, tenant.id, { ...request.body, slug: request.params.slug }));
       },
     );
   };

@@ -5,10 +5,16 @@
 // new release is everywhere within a day; the ETag makes each revalidation a bodyless 304.
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { buildPixel, type BuiltPixel } from '../../../../pixel/build-pixel.ts';
 
 export const PIXEL_CACHE_CONTROL = 'public, max-age=86400, stale-while-revalidate=604800';
+
+const script = z.string().meta({
+  description: 'The minified script (gzip when the browser accepts it), under 4 KiB gzipped',
+  examples: ['"use strict";(()=>{…})();'],
+});
 
 interface Served {
   identity: { body: Buffer; etag: string };
@@ -28,7 +34,18 @@ export function pixelRoutes(_deps: AppDeps) {
   return async (app: FastifyInstance) => {
     app.get(
       '/pixel.js',
-      { schema: { summary: 'The browser pixel (install with one <script> tag)', tags: ['tracking'] } },
+      {
+        schema: {
+          summary: 'Get the browser pixel',
+          description:
+            'Install it with one tag on every landing page: `<script async src="https://YOUR-HUB/pixel.js" data-key="hub_pk_…"></script>` (GET /api/v1/tenant and PUT /api/v1/funnels/{slug} answer it filled in). Optional attributes: `data-fbq="off"` (do not mirror events to the page\'s Meta Pixel) and `data-checkout-hosts="pay.acme.com,*.shop.com"` (more checkout hosts besides the funnel\'s). Cached for a day, revalidated in the background for a week.',
+          tags: ['tracking'],
+          response: {
+            200: { description: 'The pixel script', content: { 'application/javascript': { schema: script } } },
+            304: z.null().meta({ description: 'Not modified: the ETag in If-None-Match is current (no body)' }),
+          },
+        },
+      },
       async (request: FastifyRequest, reply: FastifyReply) => {
         const pixel = await load();
         const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));

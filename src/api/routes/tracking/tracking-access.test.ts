@@ -5,7 +5,7 @@ import type { Db } from '../../../store/connect.ts';
 import type { TrackingTenant } from '../../../store/tracking.ts';
 import { createTrackingTenantCache } from './tracking-access.ts';
 
-const tenantA: TrackingTenant = { tenantId: 'ten_a', funnels: [{ slug: 'main', origins: ['https://lp.example.com'] }] };
+const tenantA: TrackingTenant = { tenantId: 'ten_a', funnels: [{ slug: 'main', origins: ['https://lp.example.com'], checkoutHosts: [] }] };
 
 function setup(known: Map<string, TrackingTenant>, options: { maxKeys?: number } = {}) {
   let clock = 0;
@@ -72,7 +72,7 @@ describe('tracking tenant cache', () => {
     at(500);
     expect(await cache.refresh('hub_pk_a')).toEqual(tenantA);
     expect(reads).toHaveLength(1);
-    const withNewOrigin = { ...tenantA, funnels: [{ slug: 'main', origins: ['https://lp.example.com', 'https://new.example.com'] }] };
+    const withNewOrigin = { ...tenantA, funnels: [{ slug: 'main', origins: ['https://lp.example.com', 'https://new.example.com'], checkoutHosts: [] }] };
     known.set('hub_pk_a', withNewOrigin);
     at(1_000);
     expect(await cache.refresh('hub_pk_a')).toEqual(withNewOrigin);

@@ -91,8 +91,10 @@ export function createFunnelOriginSet(db: Db, options: AccessOptions = {}): Funn
   };
 }
 
-/** The funnel an origin belongs to, if any. */
-export function funnelOfOrigin(tenant: TrackingTenant, origin: string | null): string | null {
+export type TrackingFunnel = TrackingTenant['funnels'][number];
+
+/** The funnel an origin belongs to, if any (the first by slug when several list it). */
+export function funnelOfOrigin(tenant: TrackingTenant, origin: string | null): TrackingFunnel | null {
   if (!origin) return null;
-  return tenant.funnels.find((f) => f.origins.includes(origin))?.slug ?? null;
+  return tenant.funnels.find((f) => f.origins.includes(origin)) ?? null;
 }

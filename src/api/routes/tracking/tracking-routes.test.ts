@@ -1,9 +1,12 @@
 // Guards the tracking contract: 202 only once durable (event + ingest job), ids created or echoed,
 // fbc derived, IP/UA taken from the request (X-Forwarded-For only from trusted proxies), bots and
-// clock skew flagged, PII only hashed, and every refusal (401/400/403/413/429, CORS) as problem+json.
+// clock skew flagged, PII only hashed, the funnel's checkout hosts answered to the pixel, every refusal
+// (401/400/403/413/429, CORS) as problem+json, and refused origins counted per tenant and logged once
+// — under hostile origins too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildTestApp, createTenantViaApi, type TestApp } from '../../../../test/support/app.ts';
-import { STORE_KINDS } from '../../../../test/support/databases.ts';
+import { STORE_KINDS, createTestStore, type TestStore } from '../../../../test/support/databases.ts';
+import { listRefusedOrigins } from '../../../store/refused-origins.ts';
 import { sha256Hex } from '../../../domain/identity/index.ts';
 
 const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
@@ -16,6 +19,7 @@ interface Accepted {
   sessionId: string;
   fbc: string | null;
   decorate: { sck: string; client_reference_id: string };
+  checkoutHosts: string[];
 }
 
 describe.each(STORE_KINDS)('tracking API on %s', (kind) => {
@@ -24,7 +28,12 @@ describe.each(STORE_KINDS)('tracking API on %s', (kind) => {
   beforeAll(async () => {
     t = await buildTestApp({ kind, config: { rateLimitPerMinute: 100_000 } });
     tenant = await createTenantViaApi(t.app, 'Tracking');
-    await t.app.inject({ method: 'PUT', url: '/api/v1/funnels/main', headers: bearer(tenant.secretKey), payload: { origins: [LP] } });
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/funnels/main',
+      headers: bearer(tenant.secretKey),
+      payload: { origins: [LP], checkoutHosts: ['pay.example-checkout.com'] },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -56,6 +65,7 @@ describe.each(STORE_KINDS)('tracking API on %s', (kind) => {
       sessionId: expect.stringMatching(/^sid_[0-9a-f]{32}$/),
       fbc: expect.stringMatching(/^fb\.1\.\d{13}\.IwAR2F4-dbP0l7$/),
       decorate: { sck: body.sessionId, client_reference_id: body.sessionId },
+      checkoutHosts: ['pay.example-checkout.com'],
     });
     const fbcMs = Number(body.fbc!.split('.')[2]);
     expect(fbcMs).toBeGreaterThanOrEqual(before);
@@ -119,6 +129,14 @@ describe.each(STORE_KINDS)('tracking API on %s', (kind) => {
     const idle = (await track('pageview', { url: `${LP}/`, sessionId: newClick.sessionId, occurredAt: at(56) })).json() as Accepted;
     expect(idle.sessionId).not.toBe(newClick.sessionId);
     expect((await eventRow(idle.id)).payload).toMatchObject({ replacedSessionId: newClick.sessionId });
+  });
+
+  it('answers the checkout hosts of the funnel the origin belongs to, none when no funnel matches', async () => {
+    const fromFunnel = await track('pageview', { url: `${LP}/precos` }, { origin: LP });
+    expect((fromFunnel.json() as Accepted).checkoutHosts).toEqual(['pay.example-checkout.com']);
+    const elsewhere = await track('pageview', { url: 'https://blog.example.org/post' }); // a server-side caller
+    expect(elsewhere.statusCode).toBe(202);
+    expect((elsewhere.json() as Accepted).checkoutHosts).toEqual([]);
   });
 
   it('takes the client IP from X-Forwarded-For only when the peer is a trusted proxy', async () => {
@@ -360,5 +378,85 @@ describe('tracking rate limits shared through Redis (HUB_REDIS_URL)', () => {
       await b.close();
       await a.close();
     }
+  });
+});
+
+describe('refused origins', () => {
+  let store: TestStore;
+  let t: TestApp;
+  let tenant: { id: string; publicKey: string; secretKey: string };
+  const REAL = 'https://www.loja.example.com.br'; // the seller's page, missing from the funnel
+  beforeAll(async () => {
+    store = await createTestStore('pglite');
+    t = await buildTestApp({ store, config: { rateLimitPerMinute: 1_000_000 } });
+    tenant = await createTenantViaApi(t.app, 'Loja');
+    await t.app.inject({ method: 'PUT', url: '/api/v1/funnels/main', headers: bearer(tenant.secretKey), payload: { origins: [LP] } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await store?.dispose();
+  });
+
+  const send = (origin: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/track/pageview',
+      headers: { origin, 'content-type': 'text/plain;charset=UTF-8' },
+      payload: JSON.stringify({ publicKey: tenant.publicKey, url: LP }),
+    });
+  const logLines = () => t.logs.map((line) => JSON.parse(line) as { level: number; msg: string; origin?: string; tenantId?: string });
+
+  it('counts them per tenant without a database write per request, logs each once, and lists them after the flush at close', async () => {
+    const before = await store.db.selectFrom('refused_origins').selectAll().execute();
+    expect(before).toEqual([]);
+    // thousands of random origins, very long ones and ones with control characters, and among them
+    // the seller's real page, refused on every tenth request as real visitors would be
+    const hostile = [`https://${'a'.repeat(20_000)}.example`, 'https://evil\u0001\u007f.example', 'https://\u00e9vil.example', 'null'];
+    for (let i = 0; i < 2_000; i++) {
+      const origin = i % 10 === 5 ? REAL : i < hostile.length ? hostile[i]! : `https://${i}-${(i * 7919) % 104_729}.attacker.example`;
+      const res = await send(origin);
+      expect(res.statusCode).toBe(403);
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    }
+    // nothing written on the request path
+    expect(await store.db.selectFrom('refused_origins').selectAll().execute()).toEqual([]);
+
+    const warnings = logLines().filter((l) => l.level === 40 && l.tenantId === tenant.id);
+    expect(warnings.filter((l) => l.origin === REAL)).toHaveLength(1);
+    expect(warnings.length).toBeLessThanOrEqual(11); // a few origins, then one line saying the rest are not logged
+    for (const line of warnings) {
+      expect([...line.msg].some((c) => c < ' ' || c === '\x7f')).toBe(false); // no control characters
+      expect((line.origin ?? '').length).toBeLessThanOrEqual(200);
+    }
+    expect(warnings.find((l) => l.origin === REAL)!.msg).toContain('PUT /api/v1/funnels/main');
+
+    await t.app.close(); // the onClose hook flushes
+    const listed = await listRefusedOrigins(store.db, tenant.id);
+    expect(listed[0]).toEqual({ origin: REAL, count: 200, lastSeenAt: expect.any(Date) });
+    expect(listed.length).toBeLessThanOrEqual(20);
+    for (const row of listed) {
+      expect(row.origin.length).toBeLessThanOrEqual(200);
+      expect(row.origin).toMatch(/^[\x20-\x7e]*$/);
+    }
+  });
+
+  it('logs a refused preflight without a tenant and stores nothing for it', async () => {
+    const other = await buildTestApp({ store, config: { rateLimitPerMinute: 1_000_000 } });
+    try {
+      const res = await other.app.inject({
+        method: 'OPTIONS',
+        url: '/api/v1/track/click',
+        headers: { origin: 'https://unknown.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      const lines = other.logs.map((line) => JSON.parse(line) as { level: number; msg: string; origin?: string; tenantId?: string });
+      const warning = lines.find((l) => l.level === 40 && l.origin === 'https://unknown.example');
+      expect(warning).toBeDefined();
+      expect(warning!.tenantId).toBeUndefined();
+      expect(warning!.msg).toContain('CORS preflight refused');
+    } finally {
+      await other.app.close();
+    }
+    expect((await store.db.selectFrom('refused_origins').select('origin').execute()).map((r) => r.origin)).not.toContain('https://unknown.example');
   });
 });

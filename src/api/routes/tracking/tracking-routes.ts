@@ -1,6 +1,7 @@
 // POST /api/v1/track/{click,pageview,initiate_checkout}: the pixel's and server-side callers' events.
 // Per request: IP rate limit → public key → origin check (CORS) → key rate limit → schema → enrich →
 // durable write (event + ingest job, group-committed) → 202. Nothing slow happens before the answer.
+// A refused origin is counted in memory and logged once per period (refused-origin-recorder.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -8,7 +9,7 @@ import { Redis } from 'ioredis';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { problems } from '../../problem.ts';
-import { errorResponses } from '../../schemas.ts';
+import { jsonResponse, problemResponse, problemResponses } from '../../schemas.ts';
 import { newId } from '../../../lib/ids.ts';
 import { findEvent } from '../../../store/events.ts';
 import type { TrackingTenant } from '../../../store/tracking.ts';
@@ -22,6 +23,8 @@ import {
 import { PUBLIC_KEY_PREFIX } from '../../../domain/tenancy/api-keys.ts';
 import { createFunnelOriginSet, createTrackingTenantCache, funnelOfOrigin } from './tracking-access.ts';
 import { trackAccepted, trackBodies } from './tracking-schemas.ts';
+import { createRefusedOriginRecorder } from './refused-origin-recorder.ts';
+import { addRefusedOriginCounts } from '../../../store/refused-origins.ts';
 import { requestTraceparent } from '../../plugins/request-tracing.ts';
 
 declare module 'fastify' {
@@ -31,6 +34,11 @@ declare module 'fastify' {
 }
 
 const MAX_USER_AGENT = 1024;
+const SUMMARIES = {
+  click: 'Track an ad click',
+  pageview: 'Track a page view',
+  initiate_checkout: 'Track a visitor heading to a checkout',
+} as const satisfies Record<(typeof TRACKING_EVENT_TYPES)[number], string>;
 const ALLOWED_HEADERS = ['content-type', 'x-hub-public-key', 'x-request-id'];
 
 export function trackingRoutes(deps: AppDeps) {
@@ -40,6 +48,16 @@ export function trackingRoutes(deps: AppDeps) {
   const clock = deps.clock ?? (() => new Date());
 
   return async (app: FastifyInstance) => {
+    const refusedOrigins = createRefusedOriginRecorder({
+      write: (counts) => addRefusedOriginCounts(deps.store.db, counts),
+      logger: deps.logger,
+      locale: deps.config.locale,
+      now: () => clock().getTime(),
+    });
+    // Before the store closes (src/cli/serve.ts closes the app first): the last counts are written.
+    app.addHook('onClose', async () => {
+      await refusedOrigins.close();
+    });
     await app.register(
       async (scope) => {
         scope.decorateRequest('trackingTenant', null);
@@ -90,6 +108,7 @@ export function trackingRoutes(deps: AppDeps) {
             if (request.method === 'OPTIONS') {
               if (origin && (await origins.has(origin))) return { ...base, origin };
               deps.metrics.corsRefused.inc();
+              if (origin !== undefined) refusedOrigins.refusedPreflight(origin);
               return { origin: false };
             }
             if (origin === undefined) return { origin: false }; // a server-side caller: no CORS involved
@@ -98,6 +117,7 @@ export function trackingRoutes(deps: AppDeps) {
               return { ...base, origin };
             }
             deps.metrics.corsRefused.inc();
+            if (tenant) refusedOrigins.refused(tenant, origin);
             throw problems.forbidden('problem.originRefused', { origin: origin.slice(0, 200) });
           },
         });
@@ -112,22 +132,30 @@ export function trackingRoutes(deps: AppDeps) {
             `/${type}`,
             {
               schema: {
-                summary: `Track a ${type.replace('_', ' ')}`,
+                summary: SUMMARIES[type],
+                description:
+                  'Sent by the pixel as text/plain JSON (no CORS preflight), or by a server with the key in the body or X-Hub-Public-Key. Answers once the event is stored; browsers may call only from an origin of one of the tenant\'s funnels.',
                 tags: ['tracking'],
                 security: [{ publicKey: [] }],
                 body: trackBodies[type],
-                response: { 202: trackAccepted, ...errorResponses },
+                response: {
+                  202: jsonResponse('Stored and queued for matching: the ids to keep, and how to decorate checkout links', trackAccepted),
+                  ...problemResponses(400, 413, 429),
+                  401: problemResponse(401, 'Missing or unknown public key', { detail: 'Unknown public key.' }),
+                  403: problemResponse(403, "A browser origin that is not in one of the tenant's funnels (counted and listed under refusedOrigins in GET /api/v1/tenant)"),
+                },
               },
             },
             async (request, reply) => {
               const tenant = request.trackingTenant!;
               const origin = request.headers.origin ?? (request.body.url ? new URL(request.body.url).origin : null);
               const userAgent = request.headers['user-agent']?.slice(0, MAX_USER_AGENT) ?? null;
+              const funnel = funnelOfOrigin(tenant, origin);
               const built = buildTrackingEvent(request.body, {
                 type,
                 now: clock(),
                 userAgent,
-                funnelSlug: funnelOfOrigin(tenant, origin),
+                funnelSlug: funnel?.slug ?? null,
                 sessions,
                 newId,
               });
@@ -155,7 +183,7 @@ export function trackingRoutes(deps: AppDeps) {
               deps.metrics.ingested.inc({ type, outcome: written.duplicate ? 'duplicate' : 'accepted' });
               // A retried beacon gets the ids of the first delivery.
               const payload = written.duplicate ? await storedPayload(deps, tenant.tenantId, written.id) : built.payload;
-              return reply.code(202).send(acceptedBody(written.id, payload));
+              return reply.code(202).send(acceptedBody(written.id, payload, funnel?.checkoutHosts ?? []));
             },
           );
         }
@@ -182,7 +210,15 @@ async function storedPayload(deps: AppDeps, tenantId: string, id: string): Promi
   return parseTrackingPayload(row.payload);
 }
 
-function acceptedBody(id: string, p: TrackingPayload) {
+/**
+ * The funnel's checkout hosts ride on every answer, so the funnel settings are the one source of truth
+ * for which links the pixel decorates (its data-checkout-hosts attribute only adds hosts). Chosen over
+ * a config request (one more request per page load, and a second cache to keep fresh) and over a tag
+ * rendered by the hub (every tag on every page would have to change with the funnel): the answer
+ * already reaches the pixel on every page load, carries the parameters the links need anyway, and the
+ * funnel comes from the same origin match and tenant cache as the event's own funnelSlug.
+ */
+function acceptedBody(id: string, p: TrackingPayload, checkoutHosts: string[]) {
   return {
     id,
     eventId: p.eventId,
@@ -190,5 +226,6 @@ function acceptedBody(id: string, p: TrackingPayload) {
     sessionId: p.sessionId,
     fbc: p.fbc,
     decorate: { sck: p.sessionId, client_reference_id: p.sessionId },
+    checkoutHosts,
   };
 }
