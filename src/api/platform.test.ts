@@ -3,14 +3,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, bearer, buildTestApp, createTenantViaApi, type TestApp } from '../../test/support/app.ts';
 import { STORE_KINDS } from '../../test/support/databases.ts';
+import { startMetaSandbox, type RunningMetaSandbox } from '../sandbox/meta/index.ts';
 
 describe.each(STORE_KINDS)('platform on %s', (kind) => {
   let t: TestApp;
+  // Connecting Meta checks the token against the Graph API: the sandbox answers like Meta.
+  let sandbox: RunningMetaSandbox;
   beforeAll(async () => {
-    t = await buildTestApp({ kind });
+    sandbox = await startMetaSandbox();
+    t = await buildTestApp({ kind, config: { metaGraphUrl: sandbox.url } });
   });
   afterAll(async () => {
     await t?.close();
+    await sandbox?.close();
   });
 
   it('creates a tenant with the admin token and shows the secret key once', async () => {
@@ -47,7 +52,13 @@ describe.each(STORE_KINDS)('platform on %s', (kind) => {
       payload: { pixelId: '1234567890', accessToken: 'EAAGsecretTOKEN9876', testEventCode: 'TEST123' },
     });
     expect(meta.statusCode).toBe(200);
-    expect(meta.json()).toEqual({ kind: 'meta', configured: true, hint: '…9876' });
+    expect(meta.json()).toEqual({
+      kind: 'meta',
+      configured: true,
+      hint: '…9876',
+      health: 'healthy',
+      verification: { status: 'verified', pixelName: 'Sandbox pixel 1234567890' },
+    });
     const hotmart = await t.app.inject({
       method: 'PUT',
       url: '/api/v1/connections/hotmart',

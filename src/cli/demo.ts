@@ -69,7 +69,8 @@ export async function runDemo(baseConfig: Config, options: DemoOptions, out: (li
       hintOf: DEMO_TOKEN,
     });
     await upsertConnection(runtime.store.db, runtime.box, tenant.id, { kind: 'hotmart', settings: {}, secret: { hottok }, hintOf: hottok });
-    out(`  tenant      ${tenant.id} "Demo Store", Meta pixel ${PIXEL_ID} (test code ${TEST_EVENT_CODE}), Hotmart connected`);
+    // The test code is kept for `hub meta test` only: the demo's Purchase is sent as a live event, without it.
+    out(`  tenant      ${tenant.id} "Demo Store", Meta pixel ${PIXEL_ID} (test code ${TEST_EVENT_CODE}, for test events only), Hotmart connected`);
 
     const deadline = Date.now() + options.timeoutMs;
     const api = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -137,6 +138,11 @@ export async function runDemo(baseConfig: Config, options: DemoOptions, out: (li
     out(
       `  ✓ received by Meta sandbox: ${recorded.eventName} event_id ${String(recorded.eventId)}, value ${String(custom.value)} ${String(custom.currency)}, ` +
         `fbc ${String(userData.fbc ?? '-')}, hashed ${hashed.join(' ')}`,
+    );
+    const tested = await api('POST', '/api/v1/connections/meta/test', {}, { authorization: `Bearer ${secretKey}` });
+    out(
+      `  ✓ test event: POST /api/v1/connections/meta/test → ${String(tested.result)}, ${String(tested.eventName)} with test code ` +
+        `${String(tested.testEventCode)} (the Purchase above went live, without it)`,
     );
     out('');
     // The demo's hub stops with this command, so the last line points at the seller's own next step,

@@ -4,7 +4,8 @@ import type { Config } from '../config.ts';
 import { replayCommands } from './replay.ts';
 import { sandboxCommands } from './sandbox.ts';
 import { demoCommands } from './demo.ts';
+import { metaCommands } from './meta.ts';
 
 export type CommandFactory = (program: Command, loadConfig: () => Config) => void;
 
-export const extraCommands: CommandFactory[] = [replayCommands, sandboxCommands, demoCommands];
+export const extraCommands: CommandFactory[] = [replayCommands, sandboxCommands, demoCommands, metaCommands];

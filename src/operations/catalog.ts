@@ -7,6 +7,7 @@ import type { Outcome } from './outcome.ts';
 import { createTenantOperation, listTenantsOperation, rotateKeyInput, rotateKeyOperation } from './tenants/tenant-operations.ts';
 import { getTenantSettingsOperation, patchTenantSettingsOperation } from './tenants/tenant-settings.ts';
 import { replayProgressOperation, replayRangeOperation } from './replay/replay-range.ts';
+import { metaTestInput, sendMetaTestEventOperation } from './meta/send-test-event.ts';
 
 /** What the operator's side knows that the store does not: the hub's public address. */
 export interface CatalogContext extends OperationContext {
@@ -41,6 +42,7 @@ export const operationCatalog = {
     (ctx, input) => replayRangeOperation(ctx, input),
   ),
   'replay.progress': entry(z.object({ replayId: z.string().min(1).max(100) }), (ctx, input) => replayProgressOperation(ctx, input.replayId)),
+  'meta.test': entry(metaTestInput.extend({ tenantId }), (ctx, { tenantId: id, ...input }) => sendMetaTestEventOperation(ctx, id, input)),
 } satisfies Record<string, CatalogEntry<z.ZodType>>;
 
 export type OperationName = keyof typeof operationCatalog;

@@ -212,8 +212,9 @@ export async function flagMetaTokenRefused(db: Db, tenantId: string, refusedCiph
 }
 
 /**
- * Puts `waiting` events whose tenant now has a healthy Meta connection (a fixed token, or a first
- * connection) back to `pending` with a fresh dispatch job, in one transaction. Their retry window
+ * Puts `waiting` events whose tenant now has a usable Meta connection (a fixed token, or a first
+ * connection; `unverified` counts: not checked is not broken) back to `pending` with a fresh
+ * dispatch job, in one transaction. Their retry window
  * starts again: the time spent waiting for the operator does not count against it. Returns how many.
  */
 export async function resumeWaitingCapiEvents(db: Db, queue: Pick<Queue, 'enqueue'>, limit: number): Promise<number> {
@@ -224,7 +225,7 @@ export async function resumeWaitingCapiEvents(db: Db, queue: Pick<Queue, 'enqueu
         SELECT w.tenant_id, w.id
         FROM connections m
         JOIN capi_events w ON w.tenant_id = m.tenant_id AND w.status = 'waiting'
-        WHERE m.kind = 'meta' AND m.health = 'healthy'
+        WHERE m.kind = 'meta' AND m.health IN ('healthy', 'unverified')
         LIMIT ${limit}
         FOR UPDATE OF w SKIP LOCKED
       )

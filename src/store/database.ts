@@ -37,6 +37,8 @@ export interface FunnelsTable {
 }
 
 export type ConnectionKind = 'meta' | 'hotmart' | 'kiwify' | 'stripe';
+/** `unverified`: saved but not checked (migration 0004); events still flow. `unhealthy`: known broken; they wait. */
+export type ConnectionHealth = 'healthy' | 'unhealthy' | 'unverified';
 
 export interface ConnectionsTable {
   tenant_id: string;
@@ -44,7 +46,7 @@ export interface ConnectionsTable {
   settings: Json<Record<string, unknown>>;
   secret_ciphertext: string;
   secret_hint: string;
-  health: Generated<'healthy' | 'unhealthy'>;
+  health: Generated<ConnectionHealth>;
   health_reason: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -16,6 +16,8 @@ describe('hub demo', () => {
     expect(run.stdout).toMatch(/matched\s+passthrough/);
     expect(run.stdout).toMatch(/attempt\s+HTTP 200, events_received 1/);
     expect(run.stdout).toMatch(/received by Meta sandbox: Purchase event_id \S+, value 197 BRL, fbc fb\.1\.\d+\.IwAR/);
+    // The connection's test code goes on the test event only; the Purchase above went live without it.
+    expect(run.stdout).toMatch(/test event: POST \/api\/v1\/connections\/meta\/test → accepted, PageView with test code TEST-DEMO/);
     const dataDir = /embedded database in (\S+)/.exec(run.stdout)?.[1];
     expect(dataDir && existsSync(dataDir)).toBe(false);
   }, 180_000);

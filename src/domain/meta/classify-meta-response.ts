@@ -24,7 +24,7 @@ export type MetaResponseInput =
   | { kind: 'network_error'; error: unknown }
   | { kind: 'timeout'; timeoutMs: number };
 
-type ErrorClass = 'throttled' | 'transient' | 'auth' | 'bad_data';
+export type MetaErrorClass = 'throttled' | 'transient' | 'auth' | 'bad_data';
 
 const THROTTLING_CODES: ReadonlySet<number> = new Set([4, 17, 32, 341, 613]);
 const BUSINESS_USE_CASE_CODES = { from: 80000, to: 80014 } as const;
@@ -60,7 +60,7 @@ function classifyHttpResponse(status: number, body: unknown, headers: HeaderBag 
     return withWait({ kind: 'retry', reason: `Meta answered HTTP ${status} without events_received` }, retryAfterMs);
   }
 
-  const errorClass = classifyError(status, error);
+  const errorClass = classifyMetaError(status, error);
   const code = error?.code ?? undefined;
   const what = describeError(status, error);
   switch (errorClass) {
@@ -86,7 +86,11 @@ function classifyHttpResponse(status: number, body: unknown, headers: HeaderBag 
   }
 }
 
-function classifyError(status: number, error: MetaErrorDetails | null): ErrorClass {
+/**
+ * The class of a Graph API error: the one table both the dispatcher (above) and the connection check
+ * (read-pixel.ts) read, so a code cannot mean one thing to one and another to the other.
+ */
+export function classifyMetaError(status: number, error: MetaErrorDetails | null): MetaErrorClass {
   const code = error?.code ?? null;
   if (code !== null) {
     if (THROTTLING_CODES.has(code) || inRange(code, BUSINESS_USE_CASE_CODES)) return 'throttled';

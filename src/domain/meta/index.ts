@@ -6,8 +6,9 @@ export type { CapiEventInput, CapiUserInput, CapiCustomInput, MetaServerEvent, M
 export { HUB_CONVERSION_KINDS, metaEventNameFor, type HubConversionKind, type EventNameOptions } from './event-names.ts';
 export { buildServerEvent, type BuildServerEventResult } from './build-server-event.ts';
 export { HASHED_USER_DATA_KEYS, hasEnoughCustomerInformation } from './customer-information-rules.ts';
-export { classifyMetaResponse, type MetaOutcome, type MetaResponseInput } from './classify-meta-response.ts';
+export { classifyMetaResponse, classifyMetaError, type MetaErrorClass, type MetaOutcome, type MetaResponseInput } from './classify-meta-response.ts';
 export { parseMetaError, type MetaErrorDetails } from './parse-meta-error.ts';
 export { nextRetryAt, DEFAULT_RETRY_POLICY, type RetryPolicy, type NextRetryOptions } from './retry-schedule.ts';
 export { seededRandom } from './seeded-random.ts';
 export { sendEvents, type SendEventsParams, type SendResult } from './send-events.ts';
+export { readPixel, classifyPixelRead, type ReadPixelParams, type PixelRead, type PixelRefusal, type PixelNoAnswer, type MetaAnswer } from './read-pixel.ts';

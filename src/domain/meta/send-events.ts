@@ -35,6 +35,8 @@ export interface SendResult {
   fbtraceId: string | null;
   durationMs: number;
   eventCount: number;
+  /** The `messages` of an accepted request (Meta's notes on the events; usually empty). */
+  messages?: string[];
 }
 
 export async function sendEvents(params: SendEventsParams): Promise<SendResult> {
@@ -90,6 +92,7 @@ export async function sendEvents(params: SendEventsParams): Promise<SendResult> 
     outcome.kind === 'ok' ? outcome.fbtraceId : (error?.fbtraceId ?? response.headers.get('x-fb-trace-id'));
   return {
     ...base,
+    ...(outcome.kind === 'ok' ? { messages: messagesOf(parsed).map((m) => redact(m) ?? '') } : {}),
     outcome: redactOutcome(outcome, redact),
     httpStatus: response.status,
     errorCode: error?.code ?? null,
@@ -103,6 +106,12 @@ export async function sendEvents(params: SendEventsParams): Promise<SendResult> 
 // Meta's messages do not echo tokens as far as we know, but a proxy's might: never let one out.
 function redactOutcome(outcome: MetaOutcome, redact: (text: string | null) => string | null): MetaOutcome {
   return outcome.kind === 'ok' ? outcome : { ...outcome, reason: redact(outcome.reason) ?? '' };
+}
+
+// A success answer is {"events_received", "messages": [...], "fbtrace_id"}; keep the strings only.
+function messagesOf(body: unknown): string[] {
+  const messages = (body as { messages?: unknown } | null)?.messages;
+  return Array.isArray(messages) ? messages.filter((m): m is string => typeof m === 'string').slice(0, 20) : [];
 }
 
 function parseJson(text: string): unknown {

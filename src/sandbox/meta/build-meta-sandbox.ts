@@ -1,21 +1,23 @@
-// A local stand-in for Graph API's POST /{version}/{pixel_id}/events, for tests, benchmarks and
-// `hub demo`: it validates like Meta documents, answers in Meta's formats, records what it
-// accepted, and fails on purpose when asked to. Control endpoints under /_sandbox let another
-// process read what arrived and change the faults.
+// A local stand-in for Graph API's POST /{version}/{pixel_id}/events and GET /{version}/{pixel_id}
+// (the read that checks a token when Meta is connected), for tests, benchmarks and `hub demo`: it
+// validates like Meta documents, answers in Meta's formats, records what it accepted, and fails on
+// purpose when asked to — broken tokens by name or list (sandbox-tokens.ts), random faults by rate.
+// Control endpoints under /_sandbox let another process read what arrived and change the faults.
 // Built as an app, not listened on: startMetaSandbox adds the listener.
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { META_MAX_EVENT_AGE_MS, MAX_FUTURE_SKEW_MS } from '../../domain/meta/index.ts';
 import { invalidParameter, metaErrorBody, newTraceId, type SandboxError } from './meta-error-body.ts';
-import { FAULT_MODES, NO_FAULTS, createFaultInjector, invalidTokenError, type SandboxFaults } from './sandbox-faults.ts';
+import { FAULT_MODES, NO_FAULTS, createFaultInjector, type FaultDecision, type SandboxFaults } from './sandbox-faults.ts';
 import { createSandboxRecorder, type SandboxRecorder } from './sandbox-recorder.ts';
+import { createTokenJudge, objectNotVisible, type SandboxTokenLists } from './sandbox-tokens.ts';
 import { validateEventBatch } from './validate-event-batch.ts';
 
-export interface MetaSandboxOptions {
-  /** Tokens answered with 190. Tokens starting with "invalid" are always refused too. */
-  invalidTokens?: readonly string[];
+export interface MetaSandboxOptions extends SandboxTokenLists {
   /** When set, any other pixel id is answered as Meta does for an object the token cannot see. */
   knownPixelIds?: readonly string[];
+  /** Names the pixel read answers (default "Sandbox pixel <id>"). */
+  pixelNames?: Readonly<Record<string, string>>;
   faults?: SandboxFaults;
   /** Clock in ms, for the event_time window; defaults to Date.now. */
   now?: () => number;
@@ -49,7 +51,7 @@ export function buildMetaSandbox(options: MetaSandboxOptions = {}): MetaSandbox 
   const recorder = createSandboxRecorder();
   const now = options.now ?? Date.now;
   const throttleRetryAfterSeconds = options.throttleRetryAfterSeconds ?? 1;
-  const invalidTokens = new Set(options.invalidTokens ?? []);
+  const tokens = createTokenJudge(options);
   const knownPixelIds = options.knownPixelIds ? new Set(options.knownPixelIds) : null;
   let injector = createFaultInjector(options.faults ?? NO_FAULTS, throttleRetryAfterSeconds);
   const hanging = new Set<{ timer: NodeJS.Timeout; reply: FastifyReply }>();
@@ -61,56 +63,70 @@ export function buildMetaSandbox(options: MetaSandboxOptions = {}): MetaSandbox 
     return reply.send(metaErrorBody(error, traceId));
   };
 
+  /** Holds the request without answering, then drops the connection, as a stalled Graph edge looks to a client. */
+  const hang = (reply: FastifyReply): FastifyReply => {
+    reply.hijack();
+    const entry = {
+      reply,
+      timer: setTimeout(() => {
+        hanging.delete(entry);
+        reply.raw.destroy();
+      }, options.hangMs ?? DEFAULT_HANG_MS),
+    };
+    hanging.add(entry);
+    reply.raw.on('close', () => {
+      clearTimeout(entry.timer);
+      hanging.delete(entry);
+    });
+    return reply;
+  };
+  /** The injected fault's answer, or null when there is none. */
+  const injectFault = (fault: FaultDecision, reply: FastifyReply): FastifyReply | null => {
+    if (fault.kind === 'hang') return hang(reply);
+    if (fault.kind === 'error') return sendError(reply, fault.error, fault.retryAfterSeconds);
+    return null;
+  };
+
+  // The pixel (dataset) node: {id, name}, what the hub reads to check a token and a pixel id. Faults
+  // are for event requests only (their seeded sequence stays the same whatever is read); a read
+  // that fails on purpose is a broken token by name (sandbox-tokens.ts) or an unknown pixel.
+  app.get<{ Params: { version: string; pixelId: string }; Querystring: { access_token?: string; fields?: string } }>(
+    '/:version/:pixelId',
+    async (request, reply) => {
+      recorder.countRead();
+      const refusal = tokens.refusal(request.query.access_token, now());
+      if (refusal) return sendError(reply, refusal);
+      const { pixelId } = request.params;
+      if (!/^\d+$/.test(pixelId)) {
+        return sendError(reply, { status: 404, code: 803, message: `(#803) Some of the aliases you requested do not exist: ${pixelId}` });
+      }
+      if (knownPixelIds && !knownPixelIds.has(pixelId)) return sendError(reply, objectNotVisible(pixelId, 'get'));
+      const fields = (request.query.fields ?? 'id').split(',').map((f) => f.trim());
+      const name = options.pixelNames?.[pixelId] ?? `Sandbox pixel ${pixelId}`;
+      return reply.header('x-fb-trace-id', newTraceId()).send({ id: pixelId, ...(fields.includes('name') ? { name } : {}) });
+    },
+  );
+
   app.post<{ Params: { version: string; pixelId: string }; Querystring: { access_token?: string } }>(
     '/:version/:pixelId/events',
     async (request, reply) => {
       const fault = injector.decide();
-      if (fault.kind === 'hang') {
+      if (fault.kind !== 'none') {
         recorder.countRequest('faulted');
-        // Hold the request without answering, then drop the connection, as a stalled Graph edge
-        // looks to a client; the client's own timeout should fire first.
-        reply.hijack();
-        const entry = {
-          reply,
-          timer: setTimeout(() => {
-            hanging.delete(entry);
-            reply.raw.destroy();
-          }, options.hangMs ?? DEFAULT_HANG_MS),
-        };
-        hanging.add(entry);
-        reply.raw.on('close', () => {
-          clearTimeout(entry.timer);
-          hanging.delete(entry);
-        });
-        return reply;
-      }
-      if (fault.kind === 'error') {
-        recorder.countRequest('faulted');
-        return sendError(reply, fault.error, fault.retryAfterSeconds);
+        return injectFault(fault, reply) ?? reply;
       }
 
       const body = request.body as Record<string, unknown> | undefined;
       const token = typeof body?.access_token === 'string' && body.access_token ? body.access_token : request.query.access_token;
-      if (!token) {
+      const refusal = tokens.refusal(token, now());
+      if (refusal) {
         recorder.countRequest('rejected');
-        // What Graph answers when no token is given at all.
-        return sendError(reply, { status: 400, code: 104, type: 'OAuthException', message: 'An access token is required to request this resource.' });
-      }
-      if (invalidTokens.has(token) || token.startsWith('invalid')) {
-        recorder.countRequest('rejected');
-        return sendError(reply, invalidTokenError('Invalid OAuth access token - Cannot parse access token'));
+        return sendError(reply, refusal);
       }
       const { pixelId } = request.params;
       if (knownPixelIds && !knownPixelIds.has(pixelId)) {
         recorder.countRequest('rejected');
-        // Graph's answer for an object the token cannot see (code 100, subcode 33).
-        return sendError(reply, {
-          status: 400,
-          code: 100,
-          subcode: 33,
-          type: 'GraphMethodException',
-          message: `Unsupported post request. Object with ID '${pixelId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-        });
+        return sendError(reply, objectNotVisible(pixelId, 'post'));
       }
 
       const nowMs = now();

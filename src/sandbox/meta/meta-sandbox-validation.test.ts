@@ -172,7 +172,7 @@ describe('Meta sandbox control endpoints', () => {
 
     expect(sandbox.recorder.countByEventId()).toEqual(new Map([['a', 2], ['b', 1]]));
     const stats = await sandbox.app.inject({ method: 'GET', url: '/_sandbox/stats' });
-    expect(stats.json()).toEqual({ requests: 2, accepted: 3, rejected: 0, faulted: 0, distinctEventIds: 2, duplicates: 1 });
+    expect(stats.json()).toEqual({ requests: 2, reads: 0, accepted: 3, rejected: 0, faulted: 0, distinctEventIds: 2, duplicates: 1 });
 
     const badFaults = await sandbox.app.inject({ method: 'POST', url: '/_sandbox/faults', payload: { rate: 2, modes: ['5xx'] } });
     expect(badFaults.statusCode).toBe(400);
@@ -182,6 +182,6 @@ describe('Meta sandbox control endpoints', () => {
 
     const cleared = await sandbox.app.inject({ method: 'DELETE', url: '/_sandbox/events' });
     expect(cleared.statusCode).toBe(204);
-    expect(sandbox.recorder.stats()).toEqual({ requests: 0, accepted: 0, rejected: 0, faulted: 0, distinctEventIds: 0, duplicates: 0 });
+    expect(sandbox.recorder.stats()).toEqual({ requests: 0, reads: 0, accepted: 0, rejected: 0, faulted: 0, distinctEventIds: 0, duplicates: 0 });
   });
 });

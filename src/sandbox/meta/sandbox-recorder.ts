@@ -1,5 +1,5 @@
 // What the sandbox accepted, kept in memory for tests, benchmarks and `hub demo`: every event
-// with its pixel, ids, full JSON and test_event_code, plus request counters.
+// with its pixel, ids, full JSON and test_event_code, plus request and read counters.
 
 export interface RecordedEvent {
   pixelId: string;
@@ -11,7 +11,10 @@ export interface RecordedEvent {
 }
 
 export interface SandboxStats {
+  /** Event requests (POST /events). */
   requests: number;
+  /** Pixel reads (GET /{pixel_id}), the check made when Meta is connected. */
+  reads: number;
   /** Events accepted (summed over accepted requests). */
   accepted: number;
   /** Requests answered with an error, validation or injected fault. */
@@ -32,6 +35,7 @@ export interface EventFilter {
 export interface SandboxRecorder {
   record(events: readonly Omit<RecordedEvent, 'receivedAt'>[], receivedAt: Date): void;
   countRequest(outcome: 'accepted' | 'rejected' | 'faulted'): void;
+  countRead(): void;
   events(filter?: EventFilter): RecordedEvent[];
   countByEventId(): Map<string, number>;
   stats(): SandboxStats;
@@ -42,6 +46,7 @@ export function createSandboxRecorder(): SandboxRecorder {
   let recorded: RecordedEvent[] = [];
   let byEventId = new Map<string, number>();
   let requests = 0;
+  let reads = 0;
   let rejected = 0;
   let faulted = 0;
 
@@ -57,6 +62,9 @@ export function createSandboxRecorder(): SandboxRecorder {
       if (outcome === 'rejected' || outcome === 'faulted') rejected += 1;
       if (outcome === 'faulted') faulted += 1;
     },
+    countRead() {
+      reads += 1;
+    },
     events(filter = {}) {
       return recorded.filter(
         (event) =>
@@ -71,6 +79,7 @@ export function createSandboxRecorder(): SandboxRecorder {
       const withId = [...byEventId.values()].reduce((sum, count) => sum + count, 0);
       return {
         requests,
+        reads,
         accepted: recorded.length,
         rejected,
         faulted,
@@ -82,6 +91,7 @@ export function createSandboxRecorder(): SandboxRecorder {
       recorded = [];
       byEventId = new Map();
       requests = 0;
+      reads = 0;
       rejected = 0;
       faulted = 0;
     },

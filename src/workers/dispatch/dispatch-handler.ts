@@ -6,7 +6,7 @@
 // one when their connection is healthy again, so a bad token never burns retries.
 import type { ClaimedJob } from '../../queue/queue.ts';
 import { jobCatalog } from '../../queue/job-catalog.ts';
-import { getConnection } from '../../store/connections.ts';
+import { getConnection, markConnectionWorking } from '../../store/connections.ts';
 import {
   flagMetaTokenRefused,
   loadDispatchableCapiEvents,
@@ -130,6 +130,12 @@ async function dispatchTenantGroup(
 
   await settleSentEvents(round, tenantId, requests, byEvent, jobs, target.value, deps);
   await recordDispatchRound(db, tenantId, round);
+  // An unverified connection (saved while its token could not be checked) is proven by Meta's yes.
+  if (target.value.health === 'unverified' && requests.some((r) => r.result.outcome.kind === 'ok')) {
+    if (await markConnectionWorking(db, tenantId, 'meta', target.value.secretCiphertext, ['unverified'])) {
+      deps.logger?.info({ tenantId, pixelId: target.value.pixelId }, 'Meta accepted events with an unverified token; the connection is healthy');
+    }
+  }
   return round.jobOutcomes;
 }
 
@@ -187,13 +193,13 @@ async function settleSentEvents(
   }
 }
 
+/** A live send: never with a test event code (meta-target.ts says why). */
 function send(target: MetaTarget, events: MetaServerEvent[], deps: DispatchWorkerDeps): Promise<SendResult> {
   return sendEvents({
     graphUrl: deps.graphUrl,
     apiVersion: target.apiVersion,
     pixelId: target.pixelId,
     accessToken: target.accessToken,
-    testEventCode: target.testEventCode,
     events,
     timeoutMs: deps.requestTimeoutMs,
     ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),

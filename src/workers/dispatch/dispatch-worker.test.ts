@@ -1,6 +1,7 @@
 // Guards the dispatcher's promises on a real database and a real (sandbox) Graph endpoint: every
-// event is sent once per request with its attempt recorded, retries are bounded, a refused token
-// parks events and flags the connection until it is fixed, and one bad event in a batch fails alone.
+// event is sent once per request with its attempt recorded, live events never carry a test event
+// code, an unverified connection sends, retries are bounded, a refused token parks events and flags
+// the connection until it is fixed, and one bad event in a batch fails alone.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STORE_KINDS, createTestStore, type TestStore } from '../../../test/support/databases.ts';
 import { createSecretBox } from '../../lib/secret-box.ts';
@@ -138,8 +139,8 @@ describe.each(STORE_KINDS)('dispatch worker on %s', (kind) => {
       ids.includes((j.payload as { capiEventId: string }).capiEventId),
     );
 
-  it('sends a group in one request with the test event code, records the attempt and settles the source event', async () => {
-    const tenantId = await tenantWithMeta({ testEventCode: 'TEST123' });
+  it('sends a group in one request, records the attempt and settles the source event', async () => {
+    const tenantId = await tenantWithMeta();
     const { sourceId, ids } = await enqueue(tenantId, [purchase('ord-1'), purchase('ord-2'), purchase('ord-3')]);
     start();
     await waitFor('all sent', () => allIn(tenantId, ids, ['sent']));
@@ -147,7 +148,6 @@ describe.each(STORE_KINDS)('dispatch worker on %s', (kind) => {
     expect(sandbox.recorder.stats()).toMatchObject({ requests: 1, accepted: 3, duplicates: 0 });
     const recorded = sandbox.recorder.events({ pixelId: PIXEL });
     expect(recorded.map((e) => e.eventId).sort()).toEqual(['ord-1', 'ord-2', 'ord-3']);
-    expect(recorded.every((e) => e.testEventCode === 'TEST123')).toBe(true);
 
     const row = await capi(tenantId, ids[0]!);
     expect(row).toMatchObject({ attempts: 1, last_error: null, next_attempt_at: null });
@@ -159,6 +159,41 @@ describe.each(STORE_KINDS)('dispatch worker on %s', (kind) => {
     expect(attempt!.duration_ms).toBeGreaterThanOrEqual(0);
     expect(await sourceStatus(tenantId, sourceId)).toBe('dispatched');
     await waitFor('jobs acknowledged', async () => (await jobsFor(ids)).length === 0);
+  });
+
+  it("sends live events without the connection's test event code (it is for test events only)", async () => {
+    const tenantId = await tenantWithMeta({ testEventCode: 'TEST123' });
+    const { ids } = await enqueue(tenantId, [purchase('ord-live-1'), purchase('ord-live-2')]);
+    // What went over the wire, not only what the sandbox made of it.
+    const bodies: string[] = [];
+    const recordingFetch: typeof fetch = async (input, init) => {
+      bodies.push(String(init?.body ?? ''));
+      return fetch(input, init);
+    };
+    start({ fetchImpl: recordingFetch });
+    await waitFor('all sent', () => allIn(tenantId, ids, ['sent']));
+    const recorded = sandbox.recorder.events({ pixelId: PIXEL });
+    expect(recorded.map((e) => [e.eventId, e.testEventCode]).sort()).toEqual([['ord-live-1', null], ['ord-live-2', null]]);
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).not.toContain('test_event_code');
+    expect(bodies[0]).not.toContain('TEST123');
+  });
+
+  it('sends with an unverified connection (not checked is not broken) and marks it healthy once Meta accepts', async () => {
+    const { tenant } = await createTenant(store.db, { name: 'Unverified' });
+    await upsertConnection(store.db, box, tenant.id, {
+      kind: 'meta',
+      settings: { pixelId: PIXEL, testEventCode: null, graphApiVersion: null },
+      secret: { accessToken: 'EAAB-unchecked-token' },
+      hintOf: 'EAAB-unchecked-token',
+      health: 'unverified',
+      healthReason: 'Meta did not answer within 5 s, so the token could not be checked.',
+    });
+    const { ids } = await enqueue(tenant.id, [purchase('ord-unverified')]);
+    start();
+    await waitFor('sent', () => allIn(tenant.id, ids, ['sent']));
+    await waitFor('healthy', async () => (await getConnection(store.db, tenant.id, 'meta'))!.health === 'healthy');
+    expect((await getConnection(store.db, tenant.id, 'meta'))!.health_reason).toBeNull();
   });
 
   it('retries a 5xx with backoff, recording each attempt with its next retry, until Meta accepts', async () => {
