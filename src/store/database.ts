@@ -52,6 +52,13 @@ export interface ConnectionsTable {
   updated_at: Generated<Date>;
 }
 
+export interface ConversionMappingsTable {
+  tenant_id: string;
+  destination: string;
+  rules: Json<Record<string, unknown>>;
+  updated_at: Generated<Date>;
+}
+
 export type EventType = 'click' | 'pageview' | 'initiate_checkout' | 'webhook';
 export type EventStatus =
   | 'received' | 'processed' | 'matched' | 'unmatched' | 'dispatched' | 'failed' | 'unprocessable' | 'rejected';
@@ -143,6 +150,8 @@ export interface ConversionsTable {
   kind: string;
   status: Generated<string>;
   value: Numeric;
+  /** The seller's net where the gateway states it (mapping value rule `net`). */
+  net_value: Numeric;
   currency: string | null;
   occurred_at: Timestamp;
   order_id: string | null;
@@ -286,6 +295,7 @@ export interface SchemaMigrationsTable {
 }
 
 export interface Database {
+  conversion_mappings: ConversionMappingsTable;
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
   funnels: FunnelsTable;

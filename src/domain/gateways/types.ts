@@ -53,7 +53,9 @@ export interface NormalizedConversion {
   productName?: string;
   offerId?: string;
   subscriptionId?: string;
-  value: string | null; // decimal string, e.g. "197.00" (cents converted per gateway)
+  value: string | null; // decimal string, e.g. "197.00" (cents converted per gateway): what the buyer paid
+  /** What the seller keeps (commission after the gateway's fees), where the gateway states it. */
+  netValue?: string | null;
   currency: string | null; // ISO 4217 upper-case
   occurredAt: string; // RFC 3339 UTC, from the gateway's own time for this status
   buyer: Buyer;
@@ -101,4 +103,6 @@ export interface GatewayModule<G extends GatewayName = GatewayName> {
    * verify again); Hotmart legacy bodies carry the account hottok, which is blanked.
    */
   redactRawBody(rawBody: Buffer): Buffer;
+  /** Whether its payment conversions carry `netValue` (a mapping may ask for the seller's net only then). */
+  statesNetValue: boolean;
 }

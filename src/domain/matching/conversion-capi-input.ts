@@ -2,24 +2,27 @@
 // event_id, and the best identifiers found — from the linked click and session (fbc, fbp, IP, user
 // agent, landing page) and from the buyer (e-mail, phone, names, address; hashed by the builder).
 import type { NormalizedConversion } from '../gateways/types.ts';
-import { metaEventNameFor } from '../meta/event-names.ts';
+import { SUGGESTED_CUSTOM_NAMES, mappingKindOf, type MappingKind, type MappingRule } from '../mapping/conversion-mapping.ts';
 import type { CapiEventInput } from '../meta/types.ts';
 import { knownCurrency, phoneCountryOf } from './buyer-identifiers.ts';
 import { conversionEventId } from './conversion-keys.ts';
 import type { MatchResult } from './types.ts';
 
 export type CapiPlan =
-  | { kind: 'send'; input: CapiEventInput }
-  /** Recorded for the operator, never sent: e.g. a refund for a tenant that did not opt in. */
-  | { kind: 'skip'; eventName: string; eventId: string; reason: string }
-  /** This kind never becomes a Meta event (pending, cancellation, subscription changes, abandoned cart). */
-  | { kind: 'none' };
+  | { kind: 'send'; input: CapiEventInput; rule: MappingRule }
+  /** Recorded for the operator, never sent: the mapping turns this kind off (the story says so). */
+  | { kind: 'skip'; eventName: string; eventId: string; reason: string };
 
 export interface CapiPlanContext {
   tenantId: string;
   gateway: string;
-  /** connections(kind 'meta').settings.sendRefunds */
-  sendRefunds: boolean;
+  /** The tenant's mapping rule for this conversion's kind at Meta (domain/mapping). */
+  rule: MappingRule;
+}
+
+/** The name a skipped kind is recorded under: what it would be called if the seller turned it on. */
+function skippedName(kind: MappingKind): string {
+  return SUGGESTED_CUSTOM_NAMES[kind] ?? kind.replace(/(^|_)(\w)/g, (_m, _s, c: string) => c.toUpperCase());
 }
 
 export function planConversionCapiEvent(
@@ -29,22 +32,25 @@ export function planConversionCapiEvent(
   context: CapiPlanContext,
 ): CapiPlan {
   const { kind } = conversion;
-  if (kind !== 'purchase' && kind !== 'refund' && kind !== 'chargeback') return { kind: 'none' };
   const eventId = conversionEventId({ tenantId: context.tenantId, gateway: context.gateway, transactionId: conversion.transactionId, kind });
-  const eventName = metaEventNameFor(kind, { sendRefundsAndChargebacks: context.sendRefunds });
-  if (eventName === null) {
+  const mappingKind = mappingKindOf(kind);
+  const { rule } = context;
+  if (rule.event === null) {
     return {
       kind: 'skip',
-      eventName: kind === 'refund' ? 'Refund' : 'Chargeback',
+      eventName: skippedName(mappingKind),
       eventId,
-      reason: `${kind}s are not sent to Meta unless the tenant opts in (Meta connection setting sendRefunds)`,
+      reason: `not sent: the conversion mapping sends no Meta event for ${mappingKind} (change it with PUT /api/v1/mapping, then replay)`,
     };
   }
+  const eventName = rule.event;
+  const value = rule.value === 'none' ? null : rule.value === 'net' ? (conversion.netValue ?? null) : conversion.value;
   const { buyer } = conversion;
   const session = match.session;
   const click = match.click;
   return {
     kind: 'send',
+    rule,
     input: {
       eventName,
       eventTime: occurredAt,
@@ -68,8 +74,8 @@ export function planConversionCapiEvent(
         fbp: session?.fbp ?? click?.fbp ?? null,
       },
       custom: {
-        value: conversion.value,
-        currency: knownCurrency(conversion.currency),
+        value,
+        currency: value === null ? null : knownCurrency(conversion.currency),
         contentIds: conversion.productId ? [conversion.productId] : null,
         contentType: conversion.productId ? 'product' : null,
         orderId: conversion.orderId ?? conversion.transactionId,

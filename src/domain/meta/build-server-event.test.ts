@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildServerEvent } from './build-server-event.ts';
 import { decimalStringToNumber } from './decimal-amount.ts';
-import { metaEventNameFor, type HubConversionKind } from './event-names.ts';
 import type { CapiEventInput } from './types.ts';
 
 // Expected digests are computed here with node:crypto from the normalized strings we expect,
@@ -196,21 +195,5 @@ describe('decimalStringToNumber', () => {
 
   it.each([['1,50'], ['1.234,56'], ['-1'], ['1e3'], ['.5'], ['5.'], [''], ['abc'], ['12345678901234.5']])('%j -> null', (text) => {
     expect(decimalStringToNumber(text)).toBeNull();
-  });
-});
-
-describe('metaEventNameFor', () => {
-  it.each<[HubConversionKind, boolean, string | null]>([
-    ['purchase', false, 'Purchase'],
-    ['initiate_checkout', false, 'InitiateCheckout'],
-    ['pageview', false, 'PageView'],
-    ['lead', false, 'Lead'],
-    ['refund', false, null],
-    ['chargeback', false, null],
-    ['refund', true, 'Refund'],
-    ['chargeback', true, 'Chargeback'],
-    ['purchase', true, 'Purchase'],
-  ])('%s (opt-in %s) -> %s', (kind, optIn, expected) => {
-    expect(metaEventNameFor(kind, { sendRefundsAndChargebacks: optIn })).toBe(expected);
   });
 });

@@ -3,7 +3,6 @@
 export { MAX_EVENTS_PER_REQUEST, DEFAULT_GRAPH_API_VERSION, DEFAULT_GRAPH_URL, META_MAX_EVENT_AGE_MS, MAX_SENDABLE_EVENT_AGE_MS, MAX_FUTURE_SKEW_MS, RECOMMENDED_REQUEST_TIMEOUT_MS } from './constants.ts';
 export { ACTION_SOURCES, isActionSource, type ActionSource } from './action-sources.ts';
 export type { CapiEventInput, CapiUserInput, CapiCustomInput, MetaServerEvent, MetaUserData, MetaCustomData } from './types.ts';
-export { HUB_CONVERSION_KINDS, metaEventNameFor, type HubConversionKind, type EventNameOptions } from './event-names.ts';
 export { buildServerEvent, type BuildServerEventResult } from './build-server-event.ts';
 export { HASHED_USER_DATA_KEYS, hasEnoughCustomerInformation } from './customer-information-rules.ts';
 export { classifyMetaResponse, classifyMetaError, type MetaErrorClass, type MetaOutcome, type MetaResponseInput } from './classify-meta-response.ts';

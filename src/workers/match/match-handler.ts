@@ -16,7 +16,8 @@ import { findEvents, setEventStatus } from '../../store/events.ts';
 import { untracedJobs, type JobHandler, type JobOutcome } from '../queue-runner.ts';
 import type { MatchWorkerDeps } from './match-worker-deps.ts';
 import { processTrackingEvent } from './process-tracking-event.ts';
-import { processWebhookEvent, type TenantContextMemo } from './process-webhook-event.ts';
+import { processWebhookEvent, tenantContextOf, type TenantContextMemo } from './process-webhook-event.ts';
+import { applyMappingOnReplay } from './apply-mapping-on-replay.ts';
 import { requeueCapiEventsOfEvent } from '../../store/replay-capi-events.ts';
 import { mayWaitForSession, processBatch } from './process-batch.ts';
 
@@ -129,7 +130,9 @@ async function handleEvent(
   const replayId = (job.payload as { replayId?: unknown }).replayId;
   if (outcome.kind === 'ok' && typeof replayId === 'string') {
     const requeued = await requeueCapiEventsOfEvent(trx, deps.queue, event.tenant_id, event.id);
-    deps.logger?.info({ eventId: event.id, replayId, requeued }, 'replayed');
+    const { mapping } = await tenantContextOf(trx, event.tenant_id, tenantContext);
+    const applied = await applyMappingOnReplay(trx, deps.queue, event, mapping, deps.now());
+    deps.logger?.info({ eventId: event.id, replayId, requeued, ...applied }, 'replayed');
   }
   return outcome;
 }
@@ -142,7 +145,7 @@ async function processEvent(
   tenantContext: TenantContextMemo,
 ): Promise<JobOutcome> {
   if (event.type !== 'webhook') {
-    await processTrackingEvent(trx, event, deps);
+    await processTrackingEvent(trx, event, deps, tenantContext);
     return { kind: 'ok' };
   }
   const result = await processWebhookEvent(trx, event, deps, { mayWaitForSession: mayWaitForSession(event, job, deps), tenantContext });

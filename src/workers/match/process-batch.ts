@@ -54,7 +54,9 @@ import type { JobOutcome, JobTracing } from '../queue-runner.ts';
 import type { MatchWorkerDeps } from './match-worker-deps.ts';
 import { batchedLookups, type BatchedLookups } from './batched-lookups.ts';
 import { trackingCapiEvent } from './process-tracking-event.ts';
-import { capiRow, decimalOrNull, parseTime, tenantContextOf, unique, webhookRequestOf, type TenantContextMemo } from './process-webhook-event.ts';
+import { applyMappingOnReplay } from './apply-mapping-on-replay.ts';
+import { capiRow, decimalOrNull, metaRuleOf, parseTime, tenantContextOf, unique, webhookRequestOf, type TenantContextMemo } from './process-webhook-event.ts';
+import type { ConversionMapping } from '../../domain/mapping/index.ts';
 
 /** Waiting for a late session may use this many attempts; the rest stay for real failures. */
 export const MAX_WAIT_ATTEMPTS = 5;
@@ -113,7 +115,7 @@ interface ParsedWebhook {
   /** In lock order, as the one-by-one path writes them. */
   conversions: NormalizedConversion[];
   settings: MatchSettings;
-  sendRefunds: boolean;
+  mapping: ConversionMapping;
   mayWait: boolean;
 }
 
@@ -138,9 +140,11 @@ export async function processBatch(
     trx,
     tracking.map((i) => i.event),
   );
+  const tenantContext: TenantContextMemo = new Map();
   for (const item of tracking) {
+    const { mapping } = await tenantContextOf(trx, item.event.tenant_id, tenantContext);
     const event = await tracing.run(item.job, async () => {
-      const e = trackingCapiEvent(item.event, deps);
+      const e = trackingCapiEvent(item.event, deps, mapping);
       return e && { ...e, trace: currentTraceparent() };
     });
     if (event) capi.push(event);
@@ -153,7 +157,6 @@ export async function processBatch(
   const evidence = await Promise.all(
     webhooks.map((i) => (i.event.gateway && getGateway(i.event.gateway) ? loadEventEvidence(i.event, deps.evidence) : Promise.resolve(undefined))),
   );
-  const tenantContext: TenantContextMemo = new Map();
   const parsed: ParsedWebhook[] = [];
   for (const [n, item] of webhooks.entries()) {
     const result = parseWebhook(item, evidence[n]);
@@ -169,8 +172,8 @@ export async function processBatch(
       outcomes.set(item, { kind: 'ok' });
       continue;
     }
-    const { settings, sendRefunds } = await tenantContextOf(trx, item.event.tenant_id, tenantContext);
-    parsed.push({ item, ...result, settings, sendRefunds, mayWait: mayWaitForSession(item.event, item.job, deps) });
+    const { settings, mapping } = await tenantContextOf(trx, item.event.tenant_id, tenantContext);
+    parsed.push({ item, ...result, settings, mapping, mayWait: mayWaitForSession(item.event, item.job, deps) });
   }
 
   const refs = parsed.flatMap((p) => p.conversions.map((c) => ({ tenantId: p.item.event.tenant_id, gateway: p.gateway, transactionId: c.transactionId })));
@@ -228,7 +231,9 @@ export async function processBatch(
     const replayId = (item.job.payload as { replayId?: unknown }).replayId;
     if (outcomes.get(item)?.kind !== 'ok' || typeof replayId !== 'string') continue;
     const requeued = await tracing.run(item.job, () => requeueCapiEventsOfEvent(trx, deps.queue, item.event.tenant_id, item.event.id));
-    deps.logger?.info({ eventId: item.event.id, replayId, requeued }, 'replayed');
+    const { mapping } = await tenantContextOf(trx, item.event.tenant_id, tenantContext);
+    const applied = await tracing.run(item.job, () => applyMappingOnReplay(trx, deps.queue, item.event, mapping, deps.now()));
+    deps.logger?.info({ eventId: item.event.id, replayId, requeued, ...applied }, 'replayed');
   }
   return outcomes;
 }
@@ -348,7 +353,7 @@ async function walkWebhook(p: ParsedWebhook, known: Map<string, Known>, matcher:
         { ...conversion, buyer: { ...(existing.buyer as NormalizedConversion['buyer']), ...conversion.buyer } },
         existing.occurredAt,
         match,
-        { tenantId, gateway, sendRefunds: p.sendRefunds },
+        { tenantId, gateway, rule: metaRuleOf(p.mapping, conversion.kind) },
       );
       if (capiPlan.kind === 'send') {
         const built = buildServerEvent(capiPlan.input, now);
@@ -383,6 +388,7 @@ async function walkWebhook(p: ParsedWebhook, known: Map<string, Known>, matcher:
       kind: conversion.kind,
       status: match.method === 'unmatched' ? 'unmatched' : 'matched',
       value: decimalOrNull(conversion.value),
+      net_value: decimalOrNull(conversion.netValue ?? null),
       currency: conversion.currency,
       occurred_at: occurredAt,
       order_id: conversion.orderId ?? null,
@@ -402,8 +408,8 @@ async function walkWebhook(p: ParsedWebhook, known: Map<string, Known>, matcher:
     plan.matches.push(newMatchOf(tenantId, id, match));
     // Follow-ups written before it (stored, or earlier in this batch) get it once all are inserted.
     if (conversion.kind === 'purchase') plan.followUpLinks.push({ tenantId, gateway, transactionId: conversion.transactionId, purchaseId: id });
-    const capiPlan = planConversionCapiEvent(conversion, occurredAt, match, { tenantId, gateway, sendRefunds: p.sendRefunds });
-    if (capiPlan.kind !== 'none') plan.capi.push({ ...capiRow(capiPlan, { id }, event, now), trace });
+    const capiPlan = planConversionCapiEvent(conversion, occurredAt, match, { tenantId, gateway, rule: metaRuleOf(p.mapping, conversion.kind) });
+    plan.capi.push({ ...capiRow(capiPlan, { id }, event, now), trace });
     mine.set(key, { id, occurredAt, buyer: conversion.buyer, match: knownMatchOf(match) });
     plan.methods.push(match.method);
   }

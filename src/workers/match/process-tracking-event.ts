@@ -7,23 +7,47 @@ import { recordTrackingEvent } from '../../store/tracking.ts';
 import { createCapiEventsForDispatch, type NewCapiEvent } from '../../store/capi-events.ts';
 import { setEventStatus } from '../../store/events.ts';
 import { TRACKING_FLAGS, parseTrackingPayload } from '../../domain/tracking/index.ts';
-import { buildServerEvent, metaEventNameFor } from '../../domain/meta/index.ts';
+import { buildServerEvent } from '../../domain/meta/index.ts';
+import type { ConversionMapping } from '../../domain/mapping/index.ts';
+import { tenantContextOf, type TenantContextMemo } from './process-webhook-event.ts';
 import { isSha256Hex } from '../../domain/identity/index.ts';
 import type { MatchWorkerDeps } from './match-worker-deps.ts';
 
-export async function processTrackingEvent(trx: Transaction<Database>, event: EventRow, deps: MatchWorkerDeps): Promise<void> {
+export async function processTrackingEvent(
+  trx: Transaction<Database>,
+  event: EventRow,
+  deps: MatchWorkerDeps,
+  tenantContext?: TenantContextMemo,
+): Promise<void> {
   await recordTrackingEvent(trx, event);
-  const capi = trackingCapiEvent(event, deps);
+  const { mapping } = await tenantContextOf(trx, event.tenant_id, tenantContext);
+  const capi = trackingCapiEvent(event, deps, mapping);
   if (capi) await createCapiEventsForDispatch(trx, deps.queue, [capi]);
   if (event.status !== 'dispatched') await setEventStatus(trx, event.tenant_id, event.id, 'processed');
 }
 
-/** The CAPI event of a human pageview or checkout start (null for clicks and bots). */
-export function trackingCapiEvent(event: EventRow, deps: Pick<MatchWorkerDeps, 'now'>): NewCapiEvent | null {
+/**
+ * The CAPI event of a human pageview or checkout start (null for clicks and bots), named by the
+ * tenant's mapping; a kind the mapping turns off is recorded as skipped, with the reason.
+ */
+export function trackingCapiEvent(event: EventRow, deps: Pick<MatchWorkerDeps, 'now'>, mapping: ConversionMapping): NewCapiEvent | null {
   const kind = event.type === 'pageview' ? 'pageview' : event.type === 'initiate_checkout' ? 'initiate_checkout' : null;
   if (kind && !event.flags.includes(TRACKING_FLAGS.bot)) {
     const p = parseTrackingPayload(event.payload);
-    const eventName = metaEventNameFor(kind, { sendRefundsAndChargebacks: false })!;
+    const rule = mapping.meta[kind];
+    if (rule.event === null) {
+      return {
+        tenantId: event.tenant_id,
+        eventId: p.eventId,
+        conversionId: null,
+        sourceEventId: event.id,
+        eventName: kind === 'pageview' ? 'PageView' : 'InitiateCheckout',
+        status: 'skipped',
+        payload: {},
+        lastError: `not sent: the conversion mapping sends no Meta event for ${kind} (change it with PUT /api/v1/mapping)`,
+      };
+    }
+    const eventName = rule.event;
     const built = buildServerEvent(
       {
         eventName,
@@ -37,7 +61,7 @@ export function trackingCapiEvent(event: EventRow, deps: Pick<MatchWorkerDeps, '
           fbc: p.fbc,
           fbp: p.fbp,
         },
-        custom: p.checkout
+        custom: p.checkout && rule.value !== 'none'
           ? { value: p.checkout.value, currency: p.checkout.currency, contentIds: p.checkout.contentIds, contentType: 'product' }
           : null,
       },

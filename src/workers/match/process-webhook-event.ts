@@ -5,7 +5,6 @@ import type { Transaction } from 'kysely';
 import { loadEventEvidence, type Evidence } from '../../evidence/index.ts';
 import type { Database, EventRow, EventStatus } from '../../store/database.ts';
 import { findTenant } from '../../store/tenants.ts';
-import { getConnection } from '../../store/connections.ts';
 import { setEventStatus } from '../../store/events.ts';
 import {
   findConversionByKey,
@@ -33,6 +32,8 @@ import {
 } from '../../domain/matching/index.ts';
 import { buildServerEvent } from '../../domain/meta/index.ts';
 import { newId } from '../../lib/ids.ts';
+import { mappingKindOf, resolveMapping, type ConversionMapping, type MappingRule } from '../../domain/mapping/index.ts';
+import { readStoredMapping } from '../../store/mappings.ts';
 import type { MatchWorkerDeps } from './match-worker-deps.ts';
 
 export type WebhookProcessResult =
@@ -63,7 +64,7 @@ export async function processWebhookEvent(
   const parsed = gateway.parse(webhookRequestOf(event, evidence));
   if (!parsed.ok) return markUnprocessable(trx, event, parsed.reason);
 
-  const { settings, sendRefunds } = await tenantContextOf(trx, event.tenant_id, options.tenantContext);
+  const { settings, mapping } = await tenantContextOf(trx, event.tenant_id, options.tenantContext);
 
   // A stable order of locks: two events touching the same transactions never deadlock.
   const conversions = [...parsed.conversions].sort((a, b) => (a.transactionId < b.transactionId ? -1 : a.transactionId > b.transactionId ? 1 : 0));
@@ -73,7 +74,7 @@ export async function processWebhookEvent(
     ]);
     const methods: string[] = [];
     for (const conversion of conversions) {
-      const ctx = { trx, event, deps, settings, sendRefunds, gateway: gateway.name, mayWait: options.mayWaitForSession };
+      const ctx = { trx, event, deps, settings, mapping, gateway: gateway.name, mayWait: options.mayWaitForSession };
       methods.push(await writeConversion(conversion, ctx));
     }
     const status: EventStatus =
@@ -91,7 +92,7 @@ interface WriteContext {
   event: EventRow;
   deps: MatchWorkerDeps;
   settings: MatchSettings;
-  sendRefunds: boolean;
+  mapping: ConversionMapping;
   gateway: string;
   mayWait: boolean;
 }
@@ -136,6 +137,7 @@ async function writeConversion(conversion: NormalizedConversion, ctx: WriteConte
     kind: conversion.kind,
     status: match.method === 'unmatched' ? 'unmatched' : 'matched',
     value: decimalOrNull(conversion.value),
+      net_value: decimalOrNull(conversion.netValue ?? null),
     currency: conversion.currency,
     occurred_at: occurredAt,
     order_id: conversion.orderId ?? null,
@@ -163,8 +165,8 @@ async function writeConversion(conversion: NormalizedConversion, ctx: WriteConte
     await linkFollowUpsToPurchase(trx, tenantId, gateway, conversion.transactionId, row.id, [...FOLLOW_UP_KINDS]);
   }
 
-  const plan = planConversionCapiEvent(conversion, occurredAt, match, { tenantId, gateway, sendRefunds: ctx.sendRefunds });
-  if (plan.kind !== 'none') await createCapiEventsForDispatch(trx, ctx.deps.queue, [capiRow(plan, row, event, ctx.deps.now())]);
+  const plan = planConversionCapiEvent(conversion, occurredAt, match, { tenantId, gateway, rule: metaRuleOf(ctx.mapping, conversion.kind) });
+  await createCapiEventsForDispatch(trx, ctx.deps.queue, [capiRow(plan, row, event, ctx.deps.now())]);
   ctx.deps.metrics?.matches.inc({ method: match.method });
   return match.method;
 }
@@ -199,7 +201,7 @@ async function upgradeToPassthrough(
   const plan = planConversionCapiEvent({ ...conversion, buyer: { ...(existing.buyer as NormalizedConversion['buyer']), ...conversion.buyer } }, occurredAt, match, {
     tenantId,
     gateway: ctx.gateway,
-    sendRefunds: ctx.sendRefunds,
+    rule: metaRuleOf(ctx.mapping, conversion.kind),
   });
   if (plan.kind === 'send') {
     const built = buildServerEvent(plan.input, ctx.deps.now());
@@ -222,7 +224,7 @@ async function matchNew(conversion: NormalizedConversion, occurredAt: Date, ctx:
 }
 
 /** A refund/chargeback/cancellation after its purchase carries the purchase's link. */
-async function inheritMatch(trx: Transaction<Database>, tenantId: string, purchase: ConversionRow): Promise<MatchResult | null> {
+export async function inheritMatch(trx: Transaction<Database>, tenantId: string, purchase: ConversionRow): Promise<MatchResult | null> {
   const m = await findMatch(trx, tenantId, purchase.id);
   if (!m) return null;
   const [session] = m.session_id ? await findSessions(trx, tenantId, [m.session_id]) : [];
@@ -239,8 +241,13 @@ async function inheritMatch(trx: Transaction<Database>, tenantId: string, purcha
   };
 }
 
+/** The tenant's Meta rule for a conversion kind. */
+export function metaRuleOf(mapping: ConversionMapping, kind: NormalizedConversion['kind']): MappingRule {
+  return mapping.meta[mappingKindOf(kind)];
+}
+
 export function capiRow(
-  plan: Exclude<ReturnType<typeof planConversionCapiEvent>, { kind: 'none' }>,
+  plan: ReturnType<typeof planConversionCapiEvent>,
   conversion: Pick<ConversionRow, 'id'>,
   event: EventRow,
   now: Date,
@@ -264,14 +271,19 @@ async function markUnprocessable(trx: Transaction<Database>, event: EventRow, re
 }
 
 /** What matching needs to know about a tenant; one read per tenant per batch (a memo the handler owns). */
-export type TenantContextMemo = Map<string, Promise<{ settings: MatchSettings; sendRefunds: boolean }>>;
+export type TenantContextMemo = Map<string, Promise<TenantContext>>;
 
-export function tenantContextOf(trx: Transaction<Database>, tenantId: string, memo: TenantContextMemo | undefined) {
+export interface TenantContext {
+  settings: MatchSettings;
+  /** The conversion mapping in force (docs/conversions.md): read once per tenant per batch. */
+  mapping: ConversionMapping;
+}
+
+export function tenantContextOf(trx: Transaction<Database>, tenantId: string, memo: TenantContextMemo | undefined): Promise<TenantContext> {
   const load = async () => {
     const tenant = await findTenant(trx, tenantId);
     if (!tenant) throw new Error(`tenant ${tenantId} not found`);
-    const meta = await getConnection(trx, tenantId, 'meta');
-    return { settings: readMatchSettings(tenant.settings), sendRefunds: meta?.settings?.sendRefunds === true };
+    return { settings: readMatchSettings(tenant.settings), mapping: resolveMapping(await readStoredMapping(trx, tenantId)) };
   };
   if (!memo) return load();
   let hit = memo.get(tenantId);

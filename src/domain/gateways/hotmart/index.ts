@@ -13,4 +13,6 @@ export const hotmartGateway: GatewayModule<'hotmart'> = {
   redactHeaders,
   redactQuery,
   redactRawBody: redactHotmartBody,
+  // Hotmart: data.commissions[source=PRODUCER]
+  statesNetValue: true,
 };

@@ -64,6 +64,12 @@ describe('parseHotmartWebhook: fixtures', () => {
     expect(complete.gatewayStatus).toBe('PURCHASE_COMPLETE/COMPLETED');
   });
 
+  it("reads the producer's commission as the seller's net, beside what the buyer paid", () => {
+    const approved = onlyConversion('purchase-approved.json');
+    // Hotmart's published example: commissions MARKETPLACE 149.5 and PRODUCER 1350.5 of a 1500 sale.
+    expect(approved.netValue).toBe('1350.50');
+  });
+
   it('reads purchase.origin tracking and a real buyer ip, and drops the test placeholder ip', () => {
     const real = onlyConversion('purchase-approved-with-origin.json');
     expect(real.tracking).toEqual({
@@ -170,6 +176,7 @@ describe('parseHotmartWebhook: signed but not understood', () => {
       eventType: 'PURCHASE_APPROVED',
       conversions: [{
         kind: 'purchase', transactionId: 'HP1', value: null, currency: null,
+            netValue: null,
         occurredAt: '2026-02-03T04:05:06.000Z', buyer: {}, tracking: {}, gatewayStatus: 'PURCHASE_APPROVED/-',
       }],
     });

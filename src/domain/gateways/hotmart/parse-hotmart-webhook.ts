@@ -19,6 +19,17 @@ function price(purchase: JsonRecord): { value: string | null; currency: string |
   return { value: value === undefined ? null : majorUnitsToDecimal(value), currency };
 }
 
+/**
+ * The producer's commission: `data.commissions[]` lists each party's share by `source` (MARKETPLACE is
+ * Hotmart's fee, PRODUCER the seller's). https://developers.hotmart.com/docs/en/2.0.0/webhook/purchase-webhook/
+ */
+function producerCommission(data: JsonRecord): string | null {
+  const commissions = Array.isArray(data['commissions']) ? data['commissions'] : [];
+  const mine = commissions.map(asRecord).find((c) => asText(c?.['source'])?.toUpperCase() === 'PRODUCER');
+  const value = asFiniteNumber(mine?.['value']);
+  return value === undefined ? null : majorUnitsToDecimal(value);
+}
+
 /** The time of this status, in Hotmart's own clock. */
 function occurredAt(kind: ConversionKind, envelope: HotmartEnvelope, data: JsonRecord, req: WebhookRequest): string {
   const purchase = asRecord(data['purchase']) ?? {};
@@ -56,6 +67,7 @@ function purchaseConversion(kind: ConversionKind, envelope: HotmartEnvelope, req
     offerId: asText(asRecord(purchase['offer'])?.['code']),
     subscriptionId: asText(asRecord(subscription?.['subscriber'])?.['code']),
     value,
+    netValue: producerCommission(data),
     currency,
     occurredAt: occurredAt(effectiveKind, envelope, data, req),
     buyer: normalizeHotmartBuyer(data),

@@ -12,4 +12,6 @@ export const kiwifyGateway: GatewayModule<'kiwify'> = {
   redactHeaders,
   redactQuery,
   redactRawBody: keepRawBody,
+  // Kiwify: Commissions.my_commission
+  statesNetValue: true,
 };

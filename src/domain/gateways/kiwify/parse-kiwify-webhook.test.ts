@@ -31,6 +31,7 @@ describe('parseKiwifyWebhook: the official test send', () => {
         subscriptionId,
         value: '52.98', // charge_amount 5298 cents
         currency: 'BRL',
+          netValue: '47.15',
         occurredAt: '2025-04-03T08:09:00.000Z', // approved_date "2025-04-03 05:09" in São Paulo (UTC-3)
         buyer: {
           email: 'johndoe@example.com',

@@ -20,13 +20,16 @@ function unwrapOrder(body: JsonRecord): JsonRecord {
   return inner !== undefined && body['order_id'] === undefined ? inner : body;
 }
 
-function money(order: JsonRecord): { value: string | null; currency: string | null } {
+function money(order: JsonRecord): { value: string | null; netValue: string | null; currency: string | null } {
   const commissions = asRecord(order['Commissions']) ?? {};
-  // charge_amount is what the buyer was charged; product_base_price is the list price.
+  // charge_amount is what the buyer was charged; product_base_price is the list price; my_commission
+  // is the share of the account the webhook belongs to (the seller's net), all in cents.
   const cents = asFiniteNumber(commissions['charge_amount']) ?? asFiniteNumber(commissions['product_base_price']);
+  const mine = asFiniteNumber(commissions['my_commission']);
   const currency = asText(commissions['currency']) ?? asText(commissions['product_base_price_currency']);
   return {
     value: cents === undefined ? null : minorUnitsToDecimal(cents, 2),
+    netValue: mine === undefined ? null : minorUnitsToDecimal(mine, 2),
     currency: currency?.toUpperCase() ?? null,
   };
 }

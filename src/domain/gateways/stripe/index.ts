@@ -12,4 +12,6 @@ export const stripeGateway: GatewayModule<'stripe'> = {
   redactHeaders,
   redactQuery,
   redactRawBody: keepRawBody,
+  // Stripe webhooks carry no fees (they are on the balance transaction, not in the event)
+  statesNetValue: false,
 };
