@@ -64,7 +64,7 @@ export async function runDemo(baseConfig: Config, options: DemoOptions, out: (li
     const hottok = `demo-hottok-${randomBytes(9).toString('base64url')}`;
     await upsertConnection(runtime.store.db, runtime.box, tenant.id, {
       kind: 'meta',
-      settings: { pixelId: PIXEL_ID, testEventCode: TEST_EVENT_CODE, graphApiVersion: null, sendRefunds: false },
+      settings: { pixelId: PIXEL_ID, testEventCode: TEST_EVENT_CODE, graphApiVersion: null },
       secret: { accessToken: DEMO_TOKEN },
       hintOf: DEMO_TOKEN,
     });

@@ -52,7 +52,7 @@ describe.each<Scenario>(DRIVERS.map((driver) => ({ driver })))('fault suite on t
     const box = createSecretBox(Buffer.from(KEY_HEX, 'hex'));
     await upsertConnection(store.db, box, tenantId, {
       kind: 'meta',
-      settings: { pixelId: PIXEL, testEventCode: null, graphApiVersion: null, sendRefunds: false },
+      settings: { pixelId: PIXEL, testEventCode: null, graphApiVersion: null },
       secret: { accessToken: 'EAAfaultsuitetoken' },
       hintOf: 'EAAfaultsuitetoken',
     });

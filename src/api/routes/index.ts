@@ -4,10 +4,12 @@ import { trackingRoutes } from './tracking/tracking-routes.ts';
 import { pixelRoutes } from './pixel/pixel-routes.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { operationsRoutes } from './operations/operations-routes.ts';
+import { mappingRoutes } from './mapping/mapping-routes.ts';
 
 export const extraRoutes: RouteFactory[] = [
   trackingRoutes,
   pixelRoutes,
   webhookRoutes,
   operationsRoutes,
+  mappingRoutes,
 ];

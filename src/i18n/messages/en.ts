@@ -4,6 +4,7 @@
 import { metaEn } from './section-meta.ts';
 import { trackingEn } from './section-tracking.ts';
 import { docsEn } from './section-docs.ts';
+import { reconciliationEn } from './section-reconciliation.ts';
 export const en = {
   problem: {
     unauthorized: 'Missing or invalid credentials.',
@@ -34,6 +35,7 @@ export const en = {
     unknownGateway: 'Unknown gateway: use {{gateways}}.',
     unavailable: 'The service is not ready; retry shortly.',
     settingsInvalid: 'The settings are not valid: {{fields}}.',
+    mappingInvalid: 'The mapping is not valid: {{fields}}.',
     nameEmpty: 'The name must not be empty.',
   },
   cli: {
@@ -76,6 +78,7 @@ export const en = {
   meta: metaEn,
   tracking: trackingEn,
   docs: docsEn,
+  reconciliation: reconciliationEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

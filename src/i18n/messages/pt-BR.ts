@@ -3,6 +3,7 @@ import type { Messages } from './en.ts';
 import { metaPtBR } from './section-meta.ts';
 import { trackingPtBR } from './section-tracking.ts';
 import { docsPtBR } from './section-docs.ts';
+import { reconciliationPtBR } from './section-reconciliation.ts';
 
 export const ptBR: Messages = {
   problem: {
@@ -35,6 +36,7 @@ export const ptBR: Messages = {
     unknownGateway: 'Gateway desconhecido: use {{gateways}}.',
     unavailable: 'O serviço ainda não está pronto; tente de novo em instantes.',
     settingsInvalid: 'As configurações não são válidas: {{fields}}.',
+    mappingInvalid: 'O mapeamento não é válido: {{fields}}.',
     nameEmpty: 'O nome não pode ser vazio.',
   },
   cli: {
@@ -77,4 +79,5 @@ export const ptBR: Messages = {
   meta: metaPtBR,
   tracking: trackingPtBR,
   docs: docsPtBR,
+  reconciliation: reconciliationPtBR,
 };

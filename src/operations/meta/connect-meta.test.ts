@@ -53,7 +53,7 @@ describe('connecting Meta, checked against the Graph API (sandbox)', () => {
       verification: { status: 'verified', health: 'healthy', pixelName: 'Acme Cursos — Pixel', reason: null, fix: null, metaAnswer: null },
     });
     const row = await getConnection(store.db, id, 'meta');
-    expect(row).toMatchObject({ health: 'healthy', health_reason: null, settings: { pixelId: PIXEL, testEventCode: 'TEST123', graphApiVersion: 'v24.0', sendRefunds: false } });
+    expect(row).toMatchObject({ health: 'healthy', health_reason: null, settings: { pixelId: PIXEL, testEventCode: 'TEST123', graphApiVersion: 'v24.0' } });
     expect(openConnectionSecret(box, row!)).toEqual({ accessToken: 'EAAB-good-token' });
   });
 

@@ -44,7 +44,6 @@ export const metaConnectionInput = z.object({
     .optional()
     .describe(`Graph API version to call (default ${DEFAULT_GRAPH_API_VERSION})`)
     .meta({ example: 'v24.0' }),
-  sendRefunds: z.boolean().optional().describe('Opt-in: send refunds and chargebacks to Meta as custom events (default false)').meta({ example: false }),
 });
 export type MetaConnectionInput = z.input<typeof metaConnectionInput>;
 
@@ -80,7 +79,6 @@ export async function connectMetaOperation(ctx: OperationContext, tenantId: stri
       pixelId: b.pixelId,
       testEventCode: b.testEventCode ?? null,
       graphApiVersion: b.graphApiVersion ?? null,
-      sendRefunds: b.sendRefunds ?? false,
     },
     secret: { accessToken: b.accessToken },
     hintOf: b.accessToken,
