@@ -11,7 +11,7 @@ import { buyerOfInvoice, trackingOf } from './normalize-stripe-parties.ts';
 import { stripeMoney } from './stripe-amount.ts';
 import type { StripeEventContext } from './stripe-event-context.ts';
 
-const PAID_INVOICE_KINDS: Readonly<Record<string, ConversionKind | null>> = {
+export const PAID_INVOICE_KINDS: Readonly<Record<string, ConversionKind | null>> = {
   subscription_create: 'subscription_started', // "A new subscription was created."
   subscription_cycle: 'subscription_renewed', // "A subscription advanced into a new period."
   subscription_update: 'subscription_renewed', // "A subscription was updated." (a further charge of a running subscription)
