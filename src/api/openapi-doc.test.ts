@@ -9,12 +9,6 @@ import { buildTestApp, type TestApp } from '../../test/support/app.ts';
  * path prefixes are not checked yet. The lead empties this list once they finish; do not add to it.
  */
 const NOT_YET_DESCRIBED: readonly string[] = [
-  '/api/v1/tenant', // tenants/: /api/v1/tenants, /api/v1/tenant and /api/v1/tenant/…
-  '/api/v1/connections', // connections/
-  '/api/v1/funnels', // funnels/
-  '/api/v1/track', // tracking/
-  '/pixel', // pixel/ (/pixel.js and anything else it serves)
-  '/api/v1/pixel', // pixel/
 ];
 
 type Json = Record<string, unknown>;

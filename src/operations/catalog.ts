@@ -7,6 +7,9 @@ import type { Outcome } from './outcome.ts';
 import { createTenantOperation, listTenantsOperation, rotateKeyInput, rotateKeyOperation } from './tenants/tenant-operations.ts';
 import { getTenantSettingsOperation, patchTenantSettingsOperation } from './tenants/tenant-settings.ts';
 import { replayProgressOperation, replayRangeOperation } from './replay/replay-range.ts';
+import { saveFunnelOperation } from './funnels/save-funnel.ts';
+import { getMappingOperation, putMappingOperation } from './mapping/mapping-operations.ts';
+import { reconcileOperation, reconcileQuery } from './reconciliation/reconcile.ts';
 import { metaTestInput, sendMetaTestEventOperation } from './meta/send-test-event.ts';
 
 /** What the operator's side knows that the store does not: the hub's public address. */
@@ -42,6 +45,12 @@ export const operationCatalog = {
     (ctx, input) => replayRangeOperation(ctx, input),
   ),
   'replay.progress': entry(z.object({ replayId: z.string().min(1).max(100) }), (ctx, input) => replayProgressOperation(ctx, input.replayId)),
+  reconcile: entry(reconcileQuery.extend({ tenantId }), (ctx, { tenantId: id, ...input }) => reconcileOperation(ctx, id, input)),
+  'funnel.save': entry(z.object({ tenantId, slug: z.string(), origins: z.array(z.string()), checkoutHosts: z.array(z.string()).optional() }), (ctx, { tenantId: id, ...input }) =>
+    saveFunnelOperation(ctx, id, input),
+  ),
+  'mapping.get': entry(z.object({ tenantId }), (ctx, input) => getMappingOperation(ctx, input.tenantId)),
+  'mapping.put': entry(z.object({ tenantId, mapping: z.unknown() }), (ctx, input) => putMappingOperation(ctx, input.tenantId, input.mapping)),
   'meta.test': entry(metaTestInput.extend({ tenantId }), (ctx, { tenantId: id, ...input }) => sendMetaTestEventOperation(ctx, id, input)),
 } satisfies Record<string, CatalogEntry<z.ZodType>>;
 

@@ -12,14 +12,36 @@ const days = z.number().int().min(1).max(90);
 export const tenantSettingsPatch = z.object({
   attribution: z
     .object({
-      model: z.enum(['last_click', 'first_click']).nullable().optional(),
-      clickWindowDays: days.nullable().optional(),
-      identityWindowDays: days.nullable().optional(),
-      fingerprintWindowMinutes: z.number().int().min(1).max(24 * 60).nullable().optional(),
+      model: z
+        .enum(['last_click', 'first_click'])
+        .nullable()
+        .optional()
+        .meta({ description: 'Which click a sale is credited to when the buyer clicked several ads (null: the default, last_click)' }),
+      clickWindowDays: days
+        .nullable()
+        .optional()
+        .meta({ description: 'How old a click or session may be, in days (1-90), to be linked to a sale', examples: [7] }),
+      identityWindowDays: days
+        .nullable()
+        .optional()
+        .meta({ description: 'How old an e-mail or phone sighting may be, in days (1-90), to link a sale by identity', examples: [28] }),
+      fingerprintWindowMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .nullable()
+        .optional()
+        .meta({ description: 'How recent a visit from the same IP and user agent must be, in minutes (1-1440)', examples: [30] }),
     })
     .nullable()
-    .optional(),
-  fingerprintMatching: z.boolean().nullable().optional(),
+    .optional()
+    .meta({ description: 'Attribution rules (docs/matching.md); null restores every default' }),
+  fingerprintMatching: z
+    .boolean()
+    .nullable()
+    .optional()
+    .meta({ description: 'Link by network fingerprint (same IP and user agent) when nothing stronger matches; low confidence' }),
 });
 export type TenantSettingsPatch = z.input<typeof tenantSettingsPatch>;
 

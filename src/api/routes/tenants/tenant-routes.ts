@@ -141,7 +141,8 @@ export function tenantRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       {
         preHandler: tenantAuth,
         schema: {
-          summary: "The caller's tenant: pixel tag, funnels, connections (secrets never returned), refused origins, warnings",
+          summary: "The caller's tenant, its pixel tag, funnels and connections",
+          description: 'Secrets are never returned. Also lists origins refused recently and warnings in the request\'s language.',
           tags: ['tenants'],
           security: secretKeyAuth,
           response: { 200: tenantView, ...errorResponses },
@@ -168,7 +169,8 @@ export function tenantRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       {
         preHandler: tenantAuth,
         schema: {
-          summary: 'Change the matching settings (JSON merge patch: omitted fields are kept, null restores the default)',
+          summary: 'Change the matching settings',
+          description: 'A JSON merge patch (RFC 7396): omitted fields keep their value, null restores the default.',
           tags: ['tenants'],
           security: secretKeyAuth,
           // Validated by the operation (strictly, with the field named in the error), not here.
