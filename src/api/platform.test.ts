@@ -67,6 +67,7 @@ describe.each(STORE_KINDS)('platform on %s', (kind) => {
     });
     expect(hotmart.statusCode).toBe(200);
     expect(hotmart.json().webhookUrl).toBe(`http://hub.example.com/api/v1/webhooks/hotmart?tenant=${tenant.id}`);
+    expect(hotmart.json().warning).toBeNull();
     const stripe = await t.app.inject({
       method: 'PUT',
       url: '/api/v1/connections/stripe',

@@ -8,8 +8,8 @@ import { requireTenant, tenantOf } from '../../plugins/auth.ts';
 import { requestLocale } from '../../plugins/error-handler.ts';
 import { valueOf } from '../../operation-problem.ts';
 import { jsonResponse, problemResponse, problemResponses, secretKeyAuth } from '../../schemas.ts';
-import { upsertConnection } from '../../../store/connections.ts';
 import { publicBaseUrl } from '../../public-url.ts';
+import { connectGatewayOperation, type GatewayCredentials } from '../../../operations/gateways/connect-gateway.ts';
 import { say, type Locale, type Message } from '../../../i18n/index.ts';
 import { connectMetaOperation, metaConnectionInput } from '../../../operations/meta/connect-meta.ts';
 import { metaTestInput, sendMetaTestEventOperation, TEST_EVENT_NAMES } from '../../../operations/meta/send-test-event.ts';
@@ -52,6 +52,13 @@ const gatewayResult = z
       .string()
       .describe("The URL to paste in the gateway's webhook settings")
       .meta({ example: 'https://hub.acme.com.br/api/v1/webhooks/hotmart?tenant=ten_01a18cae5e0075af8bc0f3eea62dcf0d' }),
+    warning: z
+      .string()
+      .nullable()
+      .meta({
+        description: "Set when the webhook URL is local (HUB_PUBLIC_URL unset, a localhost request): the gateway cannot reach it. In the request's language",
+        examples: [null],
+      }),
   })
   .describe('Connected');
 
@@ -226,22 +233,16 @@ export function connectionRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           },
         },
         async (request) => {
-          const tenant = tenantOf(request);
-          const body = request.body as Record<string, string | string[]>;
-          const secret =
-            gateway === 'stripe'
-              ? { webhookSecrets: ([] as string[]).concat(body.webhookSecret as string | string[]) }
-              : gateway === 'hotmart'
-                ? { hottok: body.hottok }
-                : { token: body.token };
-          const hintOf = ([] as string[]).concat(Object.values(body)[0] as string | string[]).at(-1) ?? '';
-          const conn = await upsertConnection(deps.store.db, deps.box, tenant.id, { kind: gateway, settings: {}, secret, hintOf });
-          return {
-            kind: gateway,
-            configured: true as const,
-            hint: conn.secret_hint,
-            webhookUrl: `${publicBaseUrl(deps.config, request)}/api/v1/webhooks/${gateway}?tenant=${tenant.id}`,
-          };
+          const connected = valueOf(
+            await connectGatewayOperation(
+              { ...deps, baseUrl: publicBaseUrl(deps.config, request) },
+              tenantOf(request).id,
+              gateway,
+              request.body as GatewayCredentials[typeof gateway],
+            ),
+          );
+          const { warning, ...rest } = connected;
+          return { ...rest, warning: warning ? say(requestLocale(request), warning) : null };
         },
       );
     }

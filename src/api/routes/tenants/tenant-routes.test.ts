@@ -38,7 +38,15 @@ describe('tenant routes', () => {
     const local = await buildTestApp({ config: { publicUrl: undefined } });
     try {
       const tenant = await createTenantViaApi(local.app);
-      await local.app.inject({ method: 'PUT', url: '/api/v1/connections/hotmart', headers: bearer(tenant.secretKey), payload: { hottok: 'hottok-0123456789' } });
+      const connected = await local.app.inject({
+        method: 'PUT',
+        url: '/api/v1/connections/hotmart',
+        headers: { ...bearer(tenant.secretKey), host: '127.0.0.1:8080', 'accept-language': 'en' },
+        payload: { hottok: 'hottok-0123456789' },
+      });
+      // Where the URL is handed out, the answer says it is local.
+      expect(connected.json().webhookUrl).toBe(`http://127.0.0.1:8080/api/v1/webhooks/hotmart?tenant=${tenant.id}`);
+      expect(connected.json().warning).toContain('This URL is local (http://127.0.0.1:8080)');
       const res = await local.app.inject({
         method: 'GET',
         url: '/api/v1/tenant',
