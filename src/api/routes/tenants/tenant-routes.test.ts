@@ -61,7 +61,7 @@ describe('tenant routes', () => {
 
   it('reads defaults, applies a merge patch, and restores a default with null', async () => {
     const read = await t.app.inject({ method: 'GET', url: '/api/v1/tenant/settings', headers: bearer(a.secretKey) });
-    expect(read.json()).toEqual({
+    expect(read.json()).toMatchObject({
       attribution: { model: 'last_click', clickWindowDays: 28, identityWindowDays: 28, fingerprintWindowMinutes: 30 },
       fingerprintMatching: false,
     });
