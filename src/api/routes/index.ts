@@ -4,6 +4,7 @@ import { trackingRoutes } from './tracking/tracking-routes.ts';
 import { pixelRoutes } from './pixel/pixel-routes.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { operationsRoutes } from './operations/operations-routes.ts';
+import { reconciliationRoutes } from './reconciliation/reconciliation-routes.ts';
 import { mappingRoutes } from './mapping/mapping-routes.ts';
 
 export const extraRoutes: RouteFactory[] = [
@@ -11,5 +12,6 @@ export const extraRoutes: RouteFactory[] = [
   pixelRoutes,
   webhookRoutes,
   operationsRoutes,
+  reconciliationRoutes,
   mappingRoutes,
 ];
