@@ -1,5 +1,6 @@
 // Guards Stripe-Signature checks: real HMACs from stripe.webhooks.generateTestHeaderString,
-// secret rotation, several v1 in one header, and the 300 s tolerance against receivedAt.
+// secret rotation, several v1 in one header, and the 300 s tolerance against receivedAt, both ways.
+import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { buildWebhookRequest, readFixture } from '../shared/build-webhook-request.ts';
@@ -30,7 +31,10 @@ describe('verifyStripeSignature', () => {
   it.each([
     ['valid', () => verify(header()), true, undefined],
     ['signed exactly 300 s before arrival', () => verify(header({ timestamp: now - 300 })), true, undefined],
-    ['future timestamp (the library does not reject it)', () => verify(header({ timestamp: now + 60 })), true, undefined],
+    ['signed 60 s after arrival (clocks differ a little)', () => verify(header({ timestamp: now + 60 })), true, undefined],
+    ['signed exactly 300 s after arrival', () => verify(header({ timestamp: now + 300 })), true, undefined],
+    ['future: 301 s after arrival (the library accepts it)', () => verify(header({ timestamp: now + 301 })), false, /more than 300 s ahead/],
+    ['future: a year ahead, replayable all year otherwise', () => verify(header({ timestamp: now + 365 * 86_400 })), false, /more than 300 s ahead/],
     ['wrong secret', () => verify(header({ secret: 'whsec_someone_else' })), false, /no v1 signature matches/],
     ['tampered body', () => verify(header(), [secret], payload.replace('1099', '1')), false, /no v1 signature matches/],
     ['missing header', () => verify(undefined), false, /missing Stripe-Signature/],
@@ -48,6 +52,17 @@ describe('verifyStripeSignature', () => {
       expect(result.reason).toMatch(reason ?? /./);
       expect(result.reason).not.toContain('whsec_');
     }
+  });
+
+  it('a timestamp that is not a number is refused even when the HMAC over it matches (the library would pass its age check)', () => {
+    const hmac = createHmac('sha256', secret).update(`NaN.${payload}`).digest('hex');
+    expect(verify(`t=soon,v1=${hmac}`)).toEqual({ ok: false, reason: 'Stripe-Signature timestamp is not a number' });
+  });
+
+  it('the timestamp judged is the one the library signed over: the last t=', () => {
+    const future = now + 3_600;
+    const hmac = createHmac('sha256', secret).update(`${future}.${payload}`).digest('hex');
+    expect(verify(`t=${now},t=${future},v1=${hmac}`)).toMatchObject({ ok: false, reason: /ahead/ });
   });
 
   it('rotation: two secrets configured, the second one matches', () => {

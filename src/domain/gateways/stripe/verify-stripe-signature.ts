@@ -4,7 +4,12 @@
 // Facts (stripe/stripe-node src/Webhooks.ts, protocols.md §4): header `t=<unix>,v1=<hex>[,v1=…]`;
 // signed payload `${t}.${rawBody}`, HMAC-SHA256 with the endpoint secret; a match of ANY v1 passes
 // (several v1 appear while a rolled secret overlaps); compared with the library's constant-time
-// secureCompare; DEFAULT_TOLERANCE 300 s; future timestamps are not rejected by the library.
+// secureCompare; DEFAULT_TOLERANCE 300 s; future timestamps are not rejected by the library, and a
+// `t=` that is not a number (NaN) passes its age check whatever the tolerance.
+//
+// So the signed timestamp is judged here too, once a signature matched: more than 300 s ahead of the
+// delivery, or not a number, is refused. Otherwise a delivery signed with a far-future `t` (a sender's
+// wrong clock, or a signature made in advance) could be replayed until that time instead of 5 minutes.
 //
 // Every configured secret is tried so a tenant can roll its secret without downtime.
 import Stripe from 'stripe';
@@ -32,6 +37,16 @@ function attempt(payload: string, header: string, secret: string, receivedAtMs: 
   }
 }
 
+/** The `t` the library signed over: like its parseHeader, the last `t=` item, read with parseInt. */
+function signedTimestamp(header: string): number {
+  let timestamp = Number.NaN;
+  for (const item of header.split(',')) {
+    const [key, value] = item.split('=');
+    if (key === 't') timestamp = Number.parseInt(value ?? '', 10);
+  }
+  return timestamp;
+}
+
 export function verifyStripeSignature(req: WebhookRequest, secrets: GatewaySecrets['stripe']): VerifyResult {
   const configured = secrets.webhookSecrets.map((secret) => secret.trim()).filter((secret) => secret !== '');
   if (configured.length === 0) return { ok: false, reason: 'no Stripe webhook secret is configured for this connection' };
@@ -45,7 +60,15 @@ export function verifyStripeSignature(req: WebhookRequest, secrets: GatewaySecre
   if (!Number.isFinite(receivedAtMs)) return { ok: false, reason: 'receivedAt is not a valid time' };
 
   const results = configured.map((secret) => attempt(payload, header, secret, receivedAtMs));
-  if (results.includes('match')) return { ok: true };
+  if (results.includes('match')) {
+    const timestamp = signedTimestamp(header);
+    if (!Number.isSafeInteger(timestamp)) return { ok: false, reason: 'Stripe-Signature timestamp is not a number' };
+    // The same arithmetic as the library's age check, the other way round.
+    if (timestamp - Math.floor(receivedAtMs / 1000) > STRIPE_TOLERANCE_SECONDS) {
+      return { ok: false, reason: `Stripe-Signature timestamp is more than ${STRIPE_TOLERANCE_SECONDS} s ahead of the delivery` };
+    }
+    return { ok: true };
+  }
   if (results.includes('stale')) return { ok: false, reason: `Stripe-Signature timestamp is more than ${STRIPE_TOLERANCE_SECONDS} s older than the delivery` };
   if (results.includes('mismatch')) return { ok: false, reason: 'no v1 signature matches any configured webhook secret' };
   return { ok: false, reason: 'Stripe-Signature header is malformed (expected t=…,v1=…)' };
