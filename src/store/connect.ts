@@ -1,9 +1,9 @@
 // Opens the database: PGlite in the data directory (embedded default) or PostgreSQL through `pg`.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { ownerOnlyDataDir } from './owner-only-data-dir.ts';
 
 export type Db = Kysely<Database>;
 
@@ -81,10 +81,11 @@ async function connectPglite(options: ConnectOptions): Promise<Store> {
   if (options.inMemory) {
     pglite = new PGlite();
   } else {
-    const dir = path.resolve(options.dataDir ?? './.hub', 'pgdata');
-    // The data directory holds the database, the encryption key and the admin socket: owner-only.
-    mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const dataDir = path.resolve(options.dataDir ?? './.hub');
+    const dir = path.join(dataDir, 'pgdata');
+    // The data directory holds the database, the encryption key and the admin socket: owner-only, for
+    // the files PGlite writes later too (it sets the process umask: see owner-only-data-dir.ts).
+    ownerOnlyDataDir(dataDir, dir);
     pglite = new PGlite(dir);
   }
   await pglite.waitReady;
