@@ -1,7 +1,8 @@
 // Risk: the snippet as served (the built bundle, loaded cross-origin by a real Chromium) sends
 // events that break the contract, loses the click id or utm tags, leaves checkout links
 // undecorated, loses initiate_checkout when the visitor navigates to the checkout, or gives the
-// Meta Pixel a different event id than the hub (no dedupe). The landing page is on 127.0.0.1, the
+// Meta Pixel a different event id than the hub (no dedupe), or loses a lead (queued before the pixel
+// loaded, called by the page, or a submitted form). The landing page is on 127.0.0.1, the
 // fake hub on localhost: two origins, so CORS is really exercised.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -277,6 +278,10 @@ describe('pixel.js with a hub that answers other ids, and window.hub', () => {
       expect(cookies._hub_vid).toBe('vis_fromhub');
       expect(cookies._hub_sid?.startsWith('sid_fromhub|')).toBe(true);
       expect(await page.evaluate(() => (window as unknown as { fbqCalls: unknown[] }).fbqCalls)).toEqual([]);
+      // a lead is still sent to the hub, but not to the page's Meta Pixel
+      await page.evaluate(() => window.hub!('lead', { email: 'Ana@Example.com' }));
+      expect((await otherHub.waitForTrack((t) => t.name === 'lead')).body.user).toEqual({ email: 'Ana@Example.com' });
+      expect(await page.evaluate(() => (window as unknown as { fbqCalls: unknown[] }).fbqCalls)).toEqual([]);
     } finally {
       await context.close();
     }
@@ -303,6 +308,125 @@ describe('pixel.js with a hub that answers other ids, and window.hub', () => {
       });
       expect(answer).toMatchObject({ eventId: track.body.eventId, sessionId: track.body.sessionId });
       expect(await page.evaluate(() => window.hub!.track('purchase' as never))).toBeUndefined(); // not a pixel event
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('leads: hub(\'lead\', {email, phone}), the queue before load, and <form data-hub-lead>', () => {
+  let leadHub: FakeHub;
+  let lp: LandingPage;
+  const QUEUED = { email: 'Queued@Example.com', phone: '+55 11 91234-5678' };
+
+  // The stub and a queued lead only on ?queue=1: the form's thank-you page is served by the same server.
+  const html = (url: string) => `<!doctype html><html><head>
+<script>window.fbqCalls = []; window.fbq = function () { window.fbqCalls.push([].slice.call(arguments)); };</script>
+${url.includes('queue=1') ? `<script>window.hub = window.hub || function () { (hub.q = hub.q || []).push(arguments); };
+hub('lead', ${JSON.stringify(QUEUED)});</script>` : ''}
+${leadHub.scriptTag()}
+</head><body>
+<form id="lead-form" data-hub-lead action="/obrigado" method="get">
+  <input type="email" name="e" value="Form@Example.com"><input type="tel" name="whatsapp" value="(11) 98765-4321"><button id="join">Quero entrar</button>
+</form>
+<form id="search" action="/busca" onsubmit="event.preventDefault()"><input type="email" name="q" value="not-a-lead@example.com"><button id="search-go">Buscar</button></form>
+</body></html>`;
+
+  beforeAll(async () => {
+    leadHub = await startFakeHub();
+    lp = await serveLandingPage({ html });
+  });
+  afterAll(async () => {
+    await leadHub?.close();
+    await lp?.close();
+  });
+
+  const leadNamed = (name: string, since: number) => (track: RecordedTrack) => track.name === name && leadHub.tracks.indexOf(track) >= since;
+  const fbqCallsOf = (page: Page) => page.evaluate(() => (window as unknown as { fbqCalls: unknown[][] }).fbqCalls);
+
+  it('runs a lead the page queued before the pixel loaded, once the click is answered, with the fbq Lead sharing its event id', async () => {
+    const { context } = await newContext();
+    try {
+      const page = await context.newPage();
+      const since = leadHub.tracks.length;
+      await page.goto(lp.url('/lancamento?queue=1&fbclid=LeadClick1'));
+      const lead = await leadHub.waitForTrack(leadNamed('lead', since));
+      const click = (await leadHub.waitForTrack(leadNamed('click', since))).body;
+      expect(leadHub.tracks.indexOf(lead)).toBeGreaterThan(leadHub.tracks.findIndex(leadNamed('click', since)));
+      expect(lead.headers['content-type']).toBe('text/plain;charset=UTF-8');
+      expect(lead.body).toEqual({
+        publicKey: FAKE_PUBLIC_KEY,
+        eventId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        visitorId: click.visitorId,
+        sessionId: click.sessionId,
+        url: lp.url('/lancamento?queue=1&fbclid=LeadClick1'),
+        fbclid: 'LeadClick1',
+        fbp: expect.stringMatching(/^fb\.3\.\d{13}\.\d{10}$/),
+        fbc: expect.stringMatching(/^fb\.3\.\d{13}\.LeadClick1$/),
+        user: QUEUED,
+      });
+      await expect.poll(async () => (await fbqCallsOf(page)).length).toBe(2);
+      expect(await fbqCallsOf(page)).toEqual([
+        ['track', 'PageView', {}, { eventID: expect.any(String) }],
+        ['track', 'Lead', {}, { eventID: lead.body.eventId }],
+      ]);
+      // the stub was replaced by the pixel's own hub: callable, with its methods
+      expect(await page.evaluate(() => [typeof window.hub, typeof window.hub!.track, typeof window.hub!.identify, typeof window.hub!.lead, 'q' in window.hub!])).toEqual([
+        'function',
+        'function',
+        'function',
+        'function',
+        false,
+      ]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('hub(\'lead\') answers with the hub\'s ids and identifies the events that follow; without an e-mail or phone it sends nothing', async () => {
+    const { context } = await newContext();
+    try {
+      const page = await context.newPage();
+      const since = leadHub.tracks.length;
+      await page.goto(lp.url('/lancamento'));
+      await leadHub.waitForTrack(leadNamed('pageview', since));
+      const [answer, nothing, viaMethod] = await page.evaluate(async () => {
+        const hub = window.hub!;
+        const first = await hub('lead', { email: 'Ana@Example.com', eventId: 'lead-page-1' });
+        const none = await hub('lead', { email: ' ', phone: '' });
+        const second = await hub.lead({ phone: '+55 21 99876-5432' });
+        await hub('initiate_checkout', { checkout: { url: 'https://pay.hotmart.com/X1' } });
+        return [first, none === undefined, second];
+      });
+      const leads = leadHub.tracks.filter(leadNamed('lead', since));
+      expect(leads.map((t) => t.body.user)).toEqual([{ email: 'Ana@Example.com' }, { email: 'Ana@Example.com', phone: '+55 21 99876-5432' }]);
+      expect(leads[0]!.body.eventId).toBe('lead-page-1');
+      expect(answer).toMatchObject({ eventId: 'lead-page-1', sessionId: leads[0]!.body.sessionId });
+      expect(nothing).toBe(true);
+      expect(viaMethod).toMatchObject({ eventId: leads[1]!.body.eventId });
+      const checkout = await leadHub.waitForTrack(leadNamed('initiate_checkout', since));
+      expect(checkout.body.user).toEqual({ email: 'Ana@Example.com', phone: '+55 21 99876-5432' });
+      const browserLeads = (await fbqCallsOf(page)).filter((call) => call[1] === 'Lead');
+      expect(browserLeads).toEqual(leads.map((t) => ['track', 'Lead', {}, { eventID: t.body.eventId }]));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('sends a lead when a <form data-hub-lead> is submitted (delivered across the navigation), and not for other forms', async () => {
+    const { context } = await newContext();
+    try {
+      const page = await context.newPage();
+      const since = leadHub.tracks.length;
+      await page.goto(lp.url('/lancamento'));
+      await leadHub.waitForTrack(leadNamed('pageview', since));
+      await page.click('#search-go');
+      await Promise.all([page.waitForURL(/\/obrigado\?/), page.click('#join')]);
+      const lead = await leadHub.waitForTrack(leadNamed('lead', since));
+      expect(lead.body.user).toEqual({ email: 'Form@Example.com', phone: '(11) 98765-4321' });
+      expect(lead.body.url).toBe(lp.url('/lancamento'));
+      await leadHub.waitForTrack((t) => t.name === 'pageview' && t.body.url.includes('/obrigado'));
+      expect(leadHub.tracks.filter(leadNamed('lead', since))).toHaveLength(1);
     } finally {
       await context.close();
     }

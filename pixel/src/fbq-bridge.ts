@@ -2,7 +2,7 @@
 // Conversions API, so Meta keeps one of the two: browser `eventID` must equal server `event_id` and the
 // event names must match (https://developers.facebook.com/docs/marketing-api/conversions-api/deduplicate-pixel-and-server-events).
 
-export type PixelEvent = 'PageView' | 'InitiateCheckout';
+export type PixelEvent = 'PageView' | 'InitiateCheckout' | 'Lead';
 
 export function fireFbq(enabled: boolean, event: PixelEvent, eventId: string): void {
   const fbq = window.fbq;

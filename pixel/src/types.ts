@@ -1,6 +1,6 @@
 // The shapes of the hub's tracking contract (docs: /api/v1 "Tracking"), as the pixel sends and reads them.
 
-export type TrackName = 'pageview' | 'click' | 'initiate_checkout';
+export type TrackName = 'pageview' | 'click' | 'initiate_checkout' | 'lead';
 
 export interface ClickIds {
   fbclid?: string;
@@ -58,10 +58,34 @@ export interface TrackResponse {
   checkoutHosts?: string[];
 }
 
+/** What `hub('lead', …)` takes: the e-mail and/or phone the visitor left, and optionally the event id. */
+export interface LeadData extends User {
+  eventId?: string;
+}
+
 /** `window.hub`: the page's handle on the pixel. */
-export interface HubApi {
+export interface HubMethods {
   track(name: TrackName, data?: TrackData): Promise<TrackResponse | undefined>;
   identify(user: User): void;
+  /** Sends a lead (e-mail and/or phone required; without both nothing is sent) and remembers the identity. */
+  lead(data: LeadData): Promise<TrackResponse | undefined>;
+}
+
+/** `hub('lead', {email, phone})`, `hub('identify', user)`, `hub('pageview')`: the methods as commands. */
+export interface HubApi extends HubMethods {
+  (command: 'lead', data: LeadData): Promise<TrackResponse | undefined>;
+  (command: 'identify', user: User): void;
+  (command: TrackName, data?: TrackData): Promise<TrackResponse | undefined>;
+}
+
+/**
+ * What the page may define before the pixel loads (pixel/README.md):
+ * `window.hub = window.hub || function () { (hub.q = hub.q || []).push(arguments); };`
+ * The pixel runs the queued commands once it has started.
+ */
+export interface HubStub {
+  (...args: unknown[]): void;
+  q?: Iterable<unknown>[];
 }
 
 declare global {

@@ -59,7 +59,7 @@ export interface ConversionMappingsTable {
   updated_at: Generated<Date>;
 }
 
-export type EventType = 'click' | 'pageview' | 'initiate_checkout' | 'webhook';
+export type EventType = 'click' | 'pageview' | 'initiate_checkout' | 'lead' | 'webhook';
 export type EventStatus =
   | 'received' | 'processed' | 'matched' | 'unmatched' | 'dispatched' | 'failed' | 'unprocessable' | 'rejected';
 

@@ -1,7 +1,8 @@
 // Tracking: the public-key lookup of the ingest hot path, and the sessions, clicks and identities the
 // matcher links purchases to. `recordTrackingEvent` is called by the match worker for each stored
-// click/pageview/initiate_checkout, inside its transaction; running it again for the same event changes
-// nothing, and events of one session may arrive in any order.
+// click/pageview/initiate_checkout/lead, inside its transaction; running it again for the same event
+// changes nothing, and events of one session may arrive in any order. The e-mail and phone hashes an
+// initiate_checkout or a lead carries become identities (sightings, source = the event type).
 import { sql, type Insertable, type RawBuilder, type Transaction } from 'kysely';
 import type { Db } from './connect.ts';
 import type { ClicksTable, Database, EventRow, IdentitiesTable, SessionsTable } from './database.ts';

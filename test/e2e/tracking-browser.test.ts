@@ -1,8 +1,9 @@
 // Risk: the real pixel, in a real Chromium, against the real hub, loses what Meta needs later — the
 // click and pageview stored without the right fbc/fbp/UTMs/IP/UA, checkout links that do not carry
 // the session back, initiate_checkout lost on the way to the checkout, a browser event id that
-// differs from the hub's (no dedupe), a funnel's checkout hosts that never reach the pixel — or a page
-// on a non-funnel origin gets its events in, or is refused without the seller hearing of it.
+// differs from the hub's (no dedupe), a funnel's checkout hosts that never reach the pixel, a lead the
+// page hands to hub('lead', …) that never arrives or arrives unhashed — or a page on a non-funnel
+// origin gets its events in, or is refused without the seller hearing of it.
 // The hub listens on 127.0.0.1, the landing page is served as http://localhost:<port> (a funnel
 // origin) and as http://127.0.0.1:<port> (not one): two real cross-origin setups, no browser mocks.
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -11,6 +12,7 @@ import { bearer, buildTestApp, createTenantViaApi, type TestApp } from '../suppo
 import { launchChromium, serveLandingPage, type LandingPage } from '../../pixel/test-support/index.ts';
 import type { EventRow } from '../../src/store/database.ts';
 import type { TrackingPayload } from '../../src/store/tracking.ts';
+import { sha256Hex } from '../../src/domain/identity/index.ts';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 const FBCLID = 'IwAR2F4-dbP0l7_E2e-Case';
@@ -158,6 +160,34 @@ describe('the pixel on a funnel landing page, reached from a Meta ad', () => {
     const jobs = await t.store.db.selectFrom('jobs').select('payload').where('queue', '=', 'ingest-events').execute();
     const queued = new Set(jobs.map((j) => (typeof j.payload === 'string' ? JSON.parse(j.payload) : j.payload).eventId));
     for (const row of [click!, pageview!, checkout!]) expect(queued.has(row.id)).toBe(true);
+    await context.close();
+  });
+});
+
+describe('a lead on a funnel launch page', () => {
+  it("hub('lead', {email, phone}) reaches the hub as a lead of the page's session, hashed, with the fbq Lead sharing its event id", async () => {
+    const { context, fbqCalls } = await newContext();
+    const page = await context.newPage();
+    const url = `${funnelOrigin}/lancamento?utm_source=instagram`;
+    await page.goto(url);
+    const [pageview] = await waitForEvents('pageview', url);
+    const answer = await page.evaluate(() => window.hub!('lead', { email: ' Joana.Prado@Exemplo.com.br ', phone: '+55 (31) 98877-6655' }));
+    const [lead] = await waitForEvents('lead', url);
+    const p = payloadOf(lead!);
+    const pv = payloadOf(pageview!);
+    expect(lead!).toMatchObject({ type: 'lead', client_ip: '127.0.0.1', user_agent: UA, flags: [], raw_body: null });
+    expect(p).toMatchObject({
+      sessionId: pv.sessionId,
+      visitorId: pv.visitorId,
+      funnelSlug: 'main',
+      fbp: pv.fbp,
+      utm: { source: 'instagram' },
+      user: { emailHash: sha256Hex('joana.prado@exemplo.com.br'), phoneHash: sha256Hex('5531988776655') },
+    });
+    expect(JSON.stringify(lead)).not.toMatch(/joana|prado|98877/i);
+    expect(answer).toMatchObject({ id: lead!.id, eventId: p.eventId, sessionId: pv.sessionId });
+    await expect.poll(() => fbqCalls.find((call) => call[1] === 'Lead')).toBeTruthy();
+    expect(fbqCalls.filter((call) => call[1] === 'Lead')).toEqual([['track', 'Lead', {}, { eventID: p.eventId }]]);
     await context.close();
   });
 });

@@ -1,8 +1,8 @@
-// Turns a validated tracking request into the event the hub stores: ids created when absent, the
-// session decided, click ids and UTMs completed from the landing URL, fbc derived, the time checked,
-// the buyer's e-mail and phone hashed (never kept raw), bots flagged.
+// Turns a validated tracking request (click, pageview, initiate_checkout, lead) into the event the hub
+// stores: ids created when absent, the session decided, click ids and UTMs completed from the landing
+// URL, fbc derived, the time checked, the visitor's e-mail and phone hashed (never kept raw), bots flagged.
 import { isStorableText } from './storable-text.ts';
-import { isSha256Hex, normalizeEmail, normalizePhone, sha256Hex } from '../identity/index.ts';
+import { hashIdentity } from './identity-hash.ts';
 import { isKnownBot } from './bot-detection.ts';
 import { resolveEventTime } from './event-time.ts';
 import { resolveFbc } from './fbc.ts';
@@ -119,21 +119,14 @@ export function buildTrackingEvent(request: TrackRequest, context: TrackContext)
 function hashUser(user: TrackRequest['user'], flags: string[]): TrackingPayload['user'] {
   const hashed: TrackingPayload['user'] = {};
   if (user?.email) {
-    const hash = hashOf(user.email, normalizeEmail);
+    const hash = hashIdentity('email', user.email);
     if (hash) hashed.emailHash = hash;
     else flags.push(TRACKING_FLAGS.invalidEmail);
   }
   if (user?.phone) {
-    const hash = hashOf(user.phone, (v) => normalizePhone(v, 'BR'));
+    const hash = hashIdentity('phone', user.phone);
     if (hash) hashed.phoneHash = hash;
     else flags.push(TRACKING_FLAGS.invalidPhone);
   }
   return hashed;
-}
-
-function hashOf(value: string, normalize: (v: string) => string | null): string | null {
-  const trimmed = value.trim().toLowerCase();
-  if (isSha256Hex(trimmed)) return trimmed;
-  const normalized = normalize(value);
-  return normalized ? sha256Hex(normalized) : null;
 }

@@ -3,7 +3,8 @@
 // `parseTrackingPayload`, because stored rows outlive the code that wrote them.
 import { z } from 'zod';
 
-export const TRACKING_EVENT_TYPES = ['click', 'pageview', 'initiate_checkout'] as const;
+/** `lead`: someone left an e-mail or phone on a launch page or form (POST /api/v1/track/lead). */
+export const TRACKING_EVENT_TYPES = ['click', 'pageview', 'initiate_checkout', 'lead'] as const;
 export type TrackingEventType = (typeof TRACKING_EVENT_TYPES)[number];
 
 const nullableText = z.string().nullable();

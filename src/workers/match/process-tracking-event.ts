@@ -1,6 +1,6 @@
-// A tracking event (click, pageview, initiate_checkout): record its session, click and identities,
-// and for a human pageview or checkout start, the CAPI event whose event_id is the browser's
-// eventId, so Meta keeps one of the pixel's copy and ours.
+// A tracking event (click, pageview, initiate_checkout, lead): record its session, click and
+// identities, and for a human pageview, checkout start or lead, the CAPI event whose event_id is the
+// browser's eventId, so Meta keeps one of the pixel's copy and ours.
 import type { Transaction } from 'kysely';
 import type { Database, EventRow } from '../../store/database.ts';
 import { recordTrackingEvent } from '../../store/tracking.ts';
@@ -26,12 +26,15 @@ export async function processTrackingEvent(
   if (event.status !== 'dispatched') await setEventStatus(trx, event.tenant_id, event.id, 'processed');
 }
 
+/** The browser pixel's name for each tracking kind sent to Meta (the name a skipped row keeps). */
+const PIXEL_NAMES = { pageview: 'PageView', initiate_checkout: 'InitiateCheckout', lead: 'Lead' } as const;
+
 /**
- * The CAPI event of a human pageview or checkout start (null for clicks and bots), named by the
+ * The CAPI event of a human pageview, checkout start or lead (null for clicks and bots), named by the
  * tenant's mapping; a kind the mapping turns off is recorded as skipped, with the reason.
  */
 export function trackingCapiEvent(event: EventRow, deps: Pick<MatchWorkerDeps, 'now'>, mapping: ConversionMapping): NewCapiEvent | null {
-  const kind = event.type === 'pageview' ? 'pageview' : event.type === 'initiate_checkout' ? 'initiate_checkout' : null;
+  const kind = event.type === 'click' || event.type === 'webhook' ? null : event.type;
   if (kind && !event.flags.includes(TRACKING_FLAGS.bot)) {
     const p = parseTrackingPayload(event.payload);
     const rule = mapping.meta[kind];
@@ -41,7 +44,7 @@ export function trackingCapiEvent(event: EventRow, deps: Pick<MatchWorkerDeps, '
         eventId: p.eventId,
         conversionId: null,
         sourceEventId: event.id,
-        eventName: kind === 'pageview' ? 'PageView' : 'InitiateCheckout',
+        eventName: PIXEL_NAMES[kind],
         status: 'skipped',
         payload: {},
         lastError: `not sent: the conversion mapping sends no Meta event for ${kind} (change it with PUT /api/v1/mapping)`,

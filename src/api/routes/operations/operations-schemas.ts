@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { EXAMPLE } from '../../schemas.ts';
 import { QUEUE_NAMES } from '../../../queue/queue.ts';
 
-export const eventTypes = z.enum(['click', 'pageview', 'initiate_checkout', 'webhook']);
+export const eventTypes = z.enum(['click', 'pageview', 'initiate_checkout', 'lead', 'webhook']);
 export const eventStatuses = z.enum(['received', 'processed', 'matched', 'unmatched', 'dispatched', 'failed', 'unprocessable', 'rejected']);
 export const gateways = z.enum(['hotmart', 'kiwify', 'stripe']);
 export const queueNames = z.enum(QUEUE_NAMES as [string, ...string[]]);
@@ -13,7 +13,7 @@ const isoTime = z.iso.datetime({ offset: true });
 const time = (description: string, example: string) => z.string().meta({ description, examples: [example] });
 const maybeTime = (description: string, example: string) => z.string().nullable().meta({ description, examples: [example] });
 
-const TYPE = 'What was ingested: a click, page view or checkout start (pixel or tracking API), or a gateway webhook';
+const TYPE = 'What was ingested: a click, page view, checkout start or lead (pixel or tracking API), or a gateway webhook';
 const STATUS =
   'Where it is: `received` (stored, not processed yet), `processed` (a tracking event or a webhook with no conversion, done), ' +
   '`matched` / `unmatched` (its conversions were / were not linked to a click or session), `dispatched` (Meta accepted every CAPI event), ' +

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildTestApp, createTenantViaApi, type TestApp } from '../../../../test/support/app.ts';
 
 const LP = 'https://lp.example.com';
-const TYPES = ['click', 'pageview', 'initiate_checkout'] as const;
+const TYPES = ['click', 'pageview', 'initiate_checkout', 'lead'] as const;
 
 /** A value for a field: usually plausible, sometimes of the wrong type or hostile. */
 const field = <T>(valid: fc.Arbitrary<T>) =>

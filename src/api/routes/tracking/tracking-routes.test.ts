@@ -1,8 +1,8 @@
 // Guards the tracking contract: 202 only once durable (event + ingest job), ids created or echoed,
 // fbc derived, IP/UA taken from the request (X-Forwarded-For only from trusted proxies), bots and
-// clock skew flagged, PII only hashed, the funnel's checkout hosts answered to the pixel, every refusal
-// (401/400/403/413/429, CORS) as problem+json, and refused origins counted per tenant and logged once
-// — under hostile origins too.
+// clock skew flagged, PII only hashed, leads refused without a usable e-mail or phone, the funnel's
+// checkout hosts answered to the pixel, every refusal (401/400/403/413/429, CORS) as problem+json, and
+// refused origins counted per tenant and logged once — under hostile origins too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildTestApp, createTenantViaApi, type TestApp } from '../../../../test/support/app.ts';
 import { STORE_KINDS, createTestStore, type TestStore } from '../../../../test/support/databases.ts';
@@ -213,6 +213,119 @@ describe.each(STORE_KINDS)('tracking API on %s', (kind) => {
     expect(JSON.stringify(row.payload)).not.toContain('not an email');
   });
 
+  describe('leads', () => {
+    const EMAIL = '  Ana.Lima@Exemplo.COM.br ';
+    const PHONE = '+55 (21) 99876-5432';
+    const emailHash = sha256Hex('ana.lima@exemplo.com.br');
+    const phoneHash = sha256Hex('5521998765432');
+    const countEvents = async () => Number((await t.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+    it('stores a lead with the e-mail and phone hashed, answering like the other events', async () => {
+      const res = await track('lead', { url: `${LP}/lista-de-espera?utm_source=ig`, fbp: 'fb.1.1700000000000.1234567890', user: { email: EMAIL, phone: PHONE } }, { origin: LP });
+      expect(res.statusCode).toBe(202);
+      expect(res.headers['access-control-allow-origin']).toBe(LP);
+      const body = res.json() as Accepted;
+      expect(body).toEqual({
+        id: expect.stringMatching(/^evt_[0-9a-f]{32}$/),
+        eventId: body.id,
+        visitorId: expect.stringMatching(/^vis_/),
+        sessionId: expect.stringMatching(/^sid_/),
+        fbc: null,
+        decorate: { sck: body.sessionId, client_reference_id: body.sessionId },
+        checkoutHosts: ['pay.example-checkout.com'],
+      });
+      const row = await eventRow(body.id);
+      expect(row).toMatchObject({ type: 'lead', flags: [], client_ip: '127.0.0.1', user_agent: CHROME_UA, raw_body: null });
+      expect(row.payload).toMatchObject({ funnelSlug: 'main', url: `${LP}/lista-de-espera?utm_source=ig`, utm: { source: 'ig' }, checkout: null, user: { emailHash, phoneHash } });
+      const everything = JSON.stringify(row);
+      for (const raw of ['Ana', 'ana.lima', 'exemplo', '99876', '5432']) expect(everything).not.toContain(raw);
+      expect(await jobsFor(body.id)).toHaveLength(1);
+    });
+
+    it('takes either an e-mail or a phone alone, and a SHA-256 already hashed', async () => {
+      for (const user of [{ email: EMAIL }, { phone: PHONE }, { email: emailHash.toUpperCase() }]) {
+        const res = await track('lead', { url: LP, user });
+        expect(res.statusCode, JSON.stringify(user)).toBe(202);
+        const p = (await eventRow(res.json().id)).payload as { user: object };
+        expect(p.user).toEqual('phone' in user ? { phoneHash } : { emailHash });
+      }
+    });
+
+    it('keeps a lead whose e-mail is malformed when its phone is good, flagged', async () => {
+      const res = await track('lead', { url: LP, user: { email: 'ana@', phone: PHONE } });
+      expect(res.statusCode).toBe(202);
+      const row = await eventRow(res.json().id);
+      expect(row.flags).toEqual(['invalid_email']);
+      expect(row.payload).toMatchObject({ user: { phoneHash } });
+      expect(JSON.stringify(row.payload)).not.toContain('ana@');
+    });
+
+    it.each<[string, Record<string, unknown>, string[]]>([
+      ['no user', { url: LP }, ['user']],
+      ['user null', { url: LP, user: null }, ['user']],
+      ['an empty user', { url: LP, user: {} }, ['user']],
+      ['blank values', { url: LP, user: { email: '  ', phone: '' } }, ['user']],
+      ['user not an object', { url: LP, user: 'ana@exemplo.com.br' }, ['user']],
+      ['a malformed e-mail only', { url: LP, user: { email: 'not an e-mail' } }, ['user.email']],
+      ['a malformed phone only', { url: LP, user: { phone: '123' } }, ['user.phone']],
+      ['both malformed', { url: LP, user: { email: 'ana@@x', phone: 'abc' } }, ['user.email', 'user.phone']],
+      ['an e-mail of the wrong type', { url: LP, user: { email: 42 } }, ['user.email']],
+      ['an oversized e-mail', { url: LP, user: { email: `${'a'.repeat(400)}@exemplo.com.br` } }, ['user.email']],
+      ['a NUL in the e-mail', { url: LP, user: { email: 'ana\u0000@exemplo.com.br' } }, ['user.email']],
+      ['a javascript: page URL', { url: 'javascript:alert(1)', user: { email: EMAIL } }, ['url']],
+    ])('refuses a lead with %s (400 naming the field), storing nothing', async (_name, body, paths) => {
+      const before = await countEvents();
+      const res = await track('lead', body);
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().type).toBe('https://hub.dev/problems/validation-error');
+      expect([...new Set(res.json().errors.map((e: { path: string }) => e.path))].sort()).toEqual(paths);
+      expect(await countEvents()).toBe(before);
+    });
+
+    it('refuses hostile identities, stores a strange but valid one only as its hash, and refuses an oversized body', async () => {
+      const before = await countEvents();
+      const refused = await track('lead', { url: LP, user: { email: "x'); DROP TABLE events; --@exemplo.com.br", phone: '<script>alert(1)</script>' } });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['user.email', 'user.phone']);
+      expect(await countEvents()).toBe(before);
+      const odd = "x'or'1'='1@exemplo.com.br";
+      const accepted = await track('lead', { url: LP, user: { email: odd }, utm: { source: '<script>alert(1)</script>' } });
+      expect(accepted.statusCode).toBe(202);
+      const row = await eventRow(accepted.json().id);
+      expect(row.payload).toMatchObject({ user: { emailHash: sha256Hex(odd) }, utm: { source: '<script>alert(1)</script>' } });
+      expect(JSON.stringify(row.payload)).not.toContain("or'1'");
+      const big = await track('lead', { url: LP, user: { email: EMAIL }, referrer: `${LP}/?pad=${'x'.repeat(300 * 1024)}` });
+      expect(big.statusCode).toBe(413);
+      expect(await countEvents()).toBe(before + 1);
+    });
+
+    it('answers a retried lead (same eventId) with the same ids and stores it once', async () => {
+      const sent = { url: LP, eventId: 'lead-0001-retry', user: { email: EMAIL } };
+      const first = await track('lead', sent);
+      expect(first.statusCode).toBe(202);
+      const again = await track('lead', { ...sent, user: { phone: PHONE } });
+      expect(again.statusCode).toBe(202);
+      expect(again.json()).toEqual(first.json());
+      const rows = await t.store.db.selectFrom('events').select(['id', 'payload']).where('delivery_key', '=', sent.eventId).where('type', '=', 'lead').execute();
+      expect(rows.map((r) => r.id)).toEqual([first.json().id]);
+      expect(rows[0]!.payload).toMatchObject({ user: { emailHash } }); // the first delivery's, not the retry's
+      expect(await jobsFor(first.json().id)).toHaveLength(1);
+      // the same eventId on another type is another event
+      expect((await track('pageview', { url: LP, eventId: sent.eventId })).json().id).not.toBe(first.json().id);
+    });
+
+    it('refuses a lead from an origin outside the funnels, and without a key', async () => {
+      const before = await countEvents();
+      const foreign = await track('lead', { url: LP, user: { email: EMAIL } }, { origin: 'https://evil.example.net' });
+      expect(foreign.statusCode).toBe(403);
+      expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+      const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/track/lead', payload: { url: LP, user: { email: EMAIL } } });
+      expect(anonymous.statusCode).toBe(401);
+      expect(await countEvents()).toBe(before);
+    });
+  });
+
   it('accepts the public key in the X-Hub-Public-Key header and JSON bodies', async () => {
     const res = await t.app.inject({
       method: 'POST',
@@ -317,13 +430,15 @@ describe.each(STORE_KINDS)('tracking API on %s', (kind) => {
 
   it('publishes the tracking endpoints in the OpenAPI document', async () => {
     const spec = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
-    for (const type of ['click', 'pageview', 'initiate_checkout']) {
+    for (const type of ['click', 'pageview', 'initiate_checkout', 'lead']) {
       const op = spec.paths[`/api/v1/track/${type}`].post;
       expect(op.responses).toHaveProperty('202');
       const ref: string = op.requestBody.content['application/json'].schema.$ref;
       const schema = spec.components.schemas[ref.split('/').pop()!];
       expect(schema.properties).toHaveProperty('fbclid');
-      if (type !== 'initiate_checkout') expect(schema.required).toContain('url');
+      if (type === 'click' || type === 'pageview') expect(schema.required).toContain('url');
+      if (type === 'lead') expect(schema.required).toEqual(['user']);
+      else expect(schema.required ?? []).not.toContain('user');
     }
   });
 });

@@ -1,4 +1,4 @@
-// POST /api/v1/track/{click,pageview,initiate_checkout}: the pixel's and server-side callers' events.
+// POST /api/v1/track/{click,pageview,initiate_checkout,lead}: the pixel's and server-side callers' events.
 // Per request: IP rate limit → public key → origin check (CORS) → key rate limit → schema → enrich →
 // durable write (event + ingest job, group-committed) → 202. Nothing slow happens before the answer.
 // A refused origin is counted in memory and logged once per period (refused-origin-recorder.ts).
@@ -38,7 +38,18 @@ const SUMMARIES = {
   click: 'Track an ad click',
   pageview: 'Track a page view',
   initiate_checkout: 'Track a visitor heading to a checkout',
+  lead: 'Track a lead',
 } as const satisfies Record<(typeof TRACKING_EVENT_TYPES)[number], string>;
+const COMMON_DESCRIPTION =
+  "Sent by the pixel as text/plain JSON (no CORS preflight), or by a server with the key in the body or X-Hub-Public-Key. Answers once the event is stored; browsers may call only from an origin of one of the tenant's funnels.";
+const DESCRIPTIONS: Record<(typeof TRACKING_EVENT_TYPES)[number], string> = {
+  click: COMMON_DESCRIPTION,
+  pageview: COMMON_DESCRIPTION,
+  initiate_checkout: COMMON_DESCRIPTION,
+  lead:
+    "A launch page or form captured someone: `user` is required, with an e-mail or phone the hub can use (400 naming `user` otherwise). The pixel sends it with hub('lead', {email, phone}). The hashed e-mail and phone are remembered for matching a later purchase by identity, and the lead is sent to Meta as the conversion mapping says (Lead by default), with `eventId` as its event_id. " +
+    COMMON_DESCRIPTION,
+};
 const ALLOWED_HEADERS = ['content-type', 'x-hub-public-key', 'x-request-id'];
 
 export function trackingRoutes(deps: AppDeps) {
@@ -133,8 +144,7 @@ export function trackingRoutes(deps: AppDeps) {
             {
               schema: {
                 summary: SUMMARIES[type],
-                description:
-                  'Sent by the pixel as text/plain JSON (no CORS preflight), or by a server with the key in the body or X-Hub-Public-Key. Answers once the event is stored; browsers may call only from an origin of one of the tenant\'s funnels.',
+                description: DESCRIPTIONS[type],
                 tags: ['tracking'],
                 security: [{ publicKey: [] }],
                 body: trackBodies[type],

@@ -2,7 +2,7 @@
 // OpenAPI document. Unknown fields are dropped, not refused; text that PostgreSQL could not store is refused.
 // Descriptions and examples sit on each field's outermost wrapper (schemas.ts says why).
 import { z } from 'zod';
-import { isHttpUrl, isStorableText } from '../../../domain/tracking/index.ts';
+import { isHttpUrl, isStorableText, leadIdentityIssues } from '../../../domain/tracking/index.ts';
 import { EXAMPLE } from '../../schemas.ts';
 
 const LP = 'https://lp.acme.com.br';
@@ -34,6 +34,23 @@ const utm = z.object({
   content: utmField('content', 'video-depoimento'),
   term: utmField('term', 'curso-de-confeitaria'),
 });
+
+const userFields = {
+  email: text(320).nullish().meta({ description: "The visitor's e-mail (or its SHA-256 hex, already normalized)", examples: ['maria.silva@example.com.br'] }),
+  phone: text(64).nullish().meta({ description: "The visitor's phone, with country code (Brazil assumed without one)", examples: ['+55 11 98765-4321'] }),
+};
+
+/** A lead's user: required, with at least one e-mail or phone the hub can normalize (leadIdentityIssues). */
+const leadUser = z
+  .object(userFields, { error: "a lead needs user: the visitor's e-mail or phone" })
+  .superRefine((user, ctx) => {
+    for (const issue of leadIdentityIssues(user)) ctx.addIssue({ code: 'custom', path: issue.field ? [issue.field] : [], message: issue.message });
+  })
+  .meta({
+    description:
+      'Required: the e-mail and/or phone the visitor left, at least one of them valid (a malformed one beside a valid one is dropped and the event flagged). Hashed (SHA-256 of the normalized value) before it is stored; never kept raw',
+    examples: [{ email: 'maria.silva@example.com.br', phone: '+55 11 98765-4321' }],
+  });
 
 const trackBase = z.object({
   publicKey: z
@@ -70,10 +87,7 @@ const trackBase = z.object({
   fbc: text(2500).nullish().meta({ description: 'The _fbc cookie; derived from fbclid when left out', examples: [`fb.2.1764418440000.${FBCLID}`] }),
   utm: utm.nullish().meta({ description: 'UTM tags of the landing page' }),
   user: z
-    .object({
-      email: text(320).nullish().meta({ description: "The visitor's e-mail", examples: ['maria.silva@example.com.br'] }),
-      phone: text(64).nullish().meta({ description: "The visitor's phone, with country code", examples: ['+55 11 98765-4321'] }),
-    })
+    .object(userFields)
     .nullish()
     .meta({ description: 'Hashed (SHA-256 of the normalized value) before it is stored; never kept raw' }),
 });
@@ -105,6 +119,14 @@ export const trackBodies = {
         .meta({ description: 'The checkout the visitor is heading to' }),
     })
     .meta({ id: 'TrackInitiateCheckout', description: 'A visitor heading to a checkout' }),
+  lead: trackBase
+    .extend({
+      url: httpUrl
+        .nullish()
+        .meta({ description: 'The page the form was on: sent to Meta as event_source_url (the pixel sends the current page)', examples: [`${LP}/lista-de-espera`] }),
+      user: leadUser,
+    })
+    .meta({ id: 'TrackLead', description: 'A lead: someone left an e-mail or phone on a launch page or form' }),
 } as const;
 
 export const trackAccepted = z
