@@ -56,8 +56,8 @@ export async function runDemo(baseConfig: Config, options: DemoOptions, out: (li
 
   try {
     out('');
-    out('  Hub demo — a click and a Hotmart purchase, all the way to a local Meta sandbox');
-    out(`  hub ${hub} · Meta sandbox ${sandbox.url} · embedded database in ${dataDir}`);
+    out(`  ${t('demo.title')}`);
+    out(`  ${t('demo.where', { hub, sandbox: sandbox.url, dir: dataDir })}`);
     out('');
 
     const { tenant, secretKey, publicKey } = await createTenant(runtime.store.db, { name: 'Demo Store' });
@@ -70,7 +70,7 @@ export async function runDemo(baseConfig: Config, options: DemoOptions, out: (li
     });
     await upsertConnection(runtime.store.db, runtime.box, tenant.id, { kind: 'hotmart', settings: {}, secret: { hottok }, hintOf: hottok });
     // The test code is kept for `hub meta test` only: the demo's Purchase is sent as a live event, without it.
-    out(`  tenant      ${tenant.id} "Demo Store", Meta pixel ${PIXEL_ID} (test code ${TEST_EVENT_CODE}, for test events only), Hotmart connected`);
+    out(`  ${t('demo.tenant', { id: tenant.id, pixel: PIXEL_ID, code: TEST_EVENT_CODE })}`);
 
     const deadline = Date.now() + options.timeoutMs;
     const api = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -136,24 +136,27 @@ export async function runDemo(baseConfig: Config, options: DemoOptions, out: (li
     const hashed = ['em', 'ph', 'fn', 'ln', 'ct', 'st', 'zp', 'country', 'external_id'].filter((k) => k in userData);
     out('');
     out(
-      `  ✓ received by Meta sandbox: ${recorded.eventName} event_id ${String(recorded.eventId)}, value ${String(custom.value)} ${String(custom.currency)}, ` +
-        `fbc ${String(userData.fbc ?? '-')}, hashed ${hashed.join(' ')}`,
+      `  ${t('demo.received', {
+        name: recorded.eventName,
+        eventId: String(recorded.eventId),
+        value: String(custom.value),
+        currency: String(custom.currency),
+        fbc: String(userData.fbc ?? '-'),
+        hashed: hashed.join(' '),
+      })}`,
     );
     const tested = await api('POST', '/api/v1/connections/meta/test', {}, { authorization: `Bearer ${secretKey}` });
-    out(
-      `  ✓ test event: POST /api/v1/connections/meta/test → ${String(tested.result)}, ${String(tested.eventName)} with test code ` +
-        `${String(tested.testEventCode)} (the Purchase above went live, without it)`,
-    );
+    out(`  ${t('demo.testEvent', { result: String(tested.result), name: String(tested.eventName), code: String(tested.testEventCode) })}`);
     out('');
     // The demo's hub stops with this command, so the last line points at the seller's own next step,
     // not at a URL that is about to go dead.
-    out(`  Your own hub: npm start, then npx hub tenant create --name "My Store" (README: quick start)`);
+    out(`  ${t('demo.next')}`);
   } finally {
     await Promise.allSettled(workers.map((w) => w.stop()));
     await app.close();
     await runtime.close();
     await sandbox.close();
-    if (options.keep) out(`  kept the demo database in ${dataDir}`);
+    if (options.keep) out(`  ${t('demo.kept', { dir: dataDir })}`);
     else rmSync(dataDir, { recursive: true, force: true });
   }
 }

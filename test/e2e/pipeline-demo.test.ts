@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 describe('hub demo', () => {
   it('runs the whole flow on a temporary database and ends with "received by Meta sandbox"', () => {
     const run = spawnSync(process.execPath, ['bin/hub.mjs', 'demo', '--timeout', '60'], {
-      env: { ...process.env, HUB_LOG_LEVEL: 'warn', HUB_DATABASE_URL: '' },
+      env: { ...process.env, HUB_LOG_LEVEL: 'warn', HUB_DATABASE_URL: '', HUB_LOCALE: 'en' },
       encoding: 'utf8',
       timeout: 150_000,
     });

@@ -60,6 +60,15 @@ export const en = {
     invalidConfig: 'invalid configuration: {{variable}}: {{message}}',
     adminChannelFailed: 'the running server did not answer the admin channel ({{reason}})',
   },
+  demo: {
+    title: 'Hub demo — a click and a Hotmart purchase, all the way to a local Meta sandbox',
+    where: 'hub {{hub}} · Meta sandbox {{sandbox}} · embedded database in {{dir}}',
+    tenant: 'tenant      {{id}} "Demo Store", Meta pixel {{pixel}} (test code {{code}}, for test events only), Hotmart connected',
+    received: '✓ received by Meta sandbox: {{name}} event_id {{eventId}}, value {{value}} {{currency}}, fbc {{fbc}}, hashed {{hashed}}',
+    testEvent: '✓ test event: POST /api/v1/connections/meta/test → {{result}}, {{name}} with test code {{code}} (the Purchase above went live, without it)',
+    next: 'Your own hub: npm start, then npx hub tenant create --name "My Store" (README: quick start)',
+    kept: 'kept the demo database in {{dir}}',
+  },
   banner: {
     running: 'Hub is running on {{db}}',
     embedded: 'embedded PGlite in {{dir}}',

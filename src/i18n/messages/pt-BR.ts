@@ -61,6 +61,15 @@ export const ptBR: Messages = {
     invalidConfig: 'configuração inválida: {{variable}}: {{message}}',
     adminChannelFailed: 'o servidor em execução não respondeu ao canal de administração ({{reason}})',
   },
+  demo: {
+    title: 'Demonstração do Hub — um clique e uma compra na Hotmart, até um sandbox local da Meta',
+    where: 'hub {{hub}} · sandbox da Meta {{sandbox}} · banco de dados embutido em {{dir}}',
+    tenant: 'tenant      {{id}} "Demo Store", pixel da Meta {{pixel}} (código de teste {{code}}, só para eventos de teste), Hotmart conectada',
+    received: '✓ recebido pelo sandbox da Meta: {{name}} event_id {{eventId}}, valor {{value}} {{currency}}, fbc {{fbc}}, com hash {{hashed}}',
+    testEvent: '✓ evento de teste: POST /api/v1/connections/meta/test → {{result}}, {{name}} com o código de teste {{code}} (a Purchase acima foi real, sem ele)',
+    next: 'O seu próprio hub: npm start, depois npx hub tenant create --name "Minha Loja" (README: início rápido)',
+    kept: 'banco de dados da demonstração mantido em {{dir}}',
+  },
   banner: {
     running: 'O Hub está rodando em {{db}}',
     embedded: 'PGlite embutido em {{dir}}',
