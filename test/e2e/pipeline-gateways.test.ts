@@ -48,7 +48,7 @@ describe.each(STORE_KINDS)('pipeline on %s: click → gateway purchase → Meta'
     const atMeta = p.sandbox.recorder.events({ eventId: capi.eventId });
     expect(atMeta).toHaveLength(1);
     const [received] = atMeta;
-    expect(received).toMatchObject({ pixelId: PIXEL_ID, eventName: 'Purchase', testEventCode: 'TEST42' });
+    expect(received).toMatchObject({ pixelId: PIXEL_ID, eventName: 'Purchase', testEventCode: null }); // the connection's test code goes on test events only
     const event = received!.event as { user_data: Record<string, unknown>; custom_data: Record<string, unknown>; action_source: string; event_time: number };
     expect(event.user_data.em).toEqual([sha256Hex(normalizeEmail(facts.email!)!)]);
     expect(event.user_data.ph).toEqual([sha256Hex(normalizePhone('11999998888', 'BR')!)]);
