@@ -33,6 +33,10 @@ describe('parseConfig', () => {
     [{ HUB_METRICS_PORT: 'nine' }, 'HUB_METRICS_PORT', 'port number'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'URL'],
     [{ SENTRY_DSN: 'not a dsn' }, 'SENTRY_DSN', 'DSN'],
+    [{ HUB_ALERT_WEBHOOK_URL: 'hooks.slack.com/services/x' }, 'HUB_ALERT_WEBHOOK_URL', 'URL'],
+    [{ HUB_ALERT_WEBHOOK_URL: 'ftp://example.com/hook' }, 'HUB_ALERT_WEBHOOK_URL', 'URL'],
+    [{ HUB_ALERT_INTERVAL_MS: '500' }, 'HUB_ALERT_INTERVAL_MS', 'at least 1000'],
+    [{ HUB_ALERT_INTERVAL_MS: 'often' }, 'HUB_ALERT_INTERVAL_MS', 'milliseconds'],
   ])('rejects %o naming %s', (env, variable, fragment) => {
     const r = parseConfig(env);
     expect(r.ok).toBe(false);
@@ -46,6 +50,13 @@ describe('parseConfig', () => {
     expect(off.ok && [off.config.otelEndpoint, off.config.sentryDsn, off.config.metricsPort]).toEqual([undefined, undefined, undefined]);
     const on = parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', SENTRY_DSN: 'https://key@o1.ingest.sentry.io/2', HUB_METRICS_PORT: '9464' });
     expect(on.ok && [on.config.otelEndpoint, on.config.sentryDsn, on.config.metricsPort]).toEqual(['http://collector:4318', 'https://key@o1.ingest.sentry.io/2', 9464]);
+  });
+
+  it('evaluates alerts every minute with no fallback webhook unless set', () => {
+    const off = parseConfig({ HUB_ALERT_WEBHOOK_URL: '' });
+    expect(off.ok && [off.config.alertWebhookUrl, off.config.alertIntervalMs]).toEqual([undefined, 60_000]);
+    const on = parseConfig({ HUB_ALERT_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x', HUB_ALERT_INTERVAL_MS: '15000' });
+    expect(on.ok && [on.config.alertWebhookUrl, on.config.alertIntervalMs]).toEqual(['https://hooks.slack.com/services/T0/B0/x', 15_000]);
   });
 
   it('accepts keys in hex and base64, proxies as IPs and CIDRs', () => {

@@ -76,6 +76,9 @@ export const configSchema = z
       (v) => (v === '' ? undefined : v),
       z.coerce.number({ message: 'expected a port number 0-65535' }).int().min(0).max(65535, 'expected a port number 0-65535').optional(),
     ),
+    // Tenant alerts (docs/operations.md): the webhook for tenants without their own, how often to evaluate.
+    HUB_ALERT_WEBHOOK_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional()),
+    HUB_ALERT_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds (at least 1000)' }).int().min(1000, 'expected milliseconds (at least 1000)').default(60_000),
     // The standard OpenTelemetry and Sentry names, so existing deployment tooling sets them as usual.
     OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional()),
     SENTRY_DSN: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, message: 'expected a Sentry DSN URL' }).optional()),
@@ -125,6 +128,10 @@ export interface Config {
   otelEndpoint: string | undefined;
   /** Errors go to Sentry when set. */
   sentryDsn: string | undefined;
+  /** Where alerts go for tenants without their own alert webhook (tenant settings `alertWebhookUrl`). */
+  alertWebhookUrl: string | undefined;
+  /** How often the workers evaluate the alert rules. */
+  alertIntervalMs: number;
 }
 
 export interface ConfigError {
@@ -173,6 +180,8 @@ function toConfig(raw: RawConfig): Config {
     metricsPort: raw.HUB_METRICS_PORT,
     otelEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT,
     sentryDsn: raw.SENTRY_DSN,
+    alertWebhookUrl: raw.HUB_ALERT_WEBHOOK_URL,
+    alertIntervalMs: raw.HUB_ALERT_INTERVAL_MS,
   };
 }
 

@@ -60,6 +60,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    alertsOpen: new Gauge({
+      name: 'hub_alerts_open',
+      help: 'Alerts open across all tenants, by rule; set by the alert evaluator in the worker processes after each pass',
+      labelNames: ['rule'] as const,
+      registers: [registry],
+    }),
     queueOldestAge: new Gauge({
       name: 'hub_queue_oldest_age_seconds',
       help: 'Age of the oldest ready job per queue',

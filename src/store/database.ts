@@ -288,6 +288,31 @@ export interface RefusedOriginsTable {
   last_seen_at: Timestamp;
 }
 
+export type AlertState = 'open' | 'resolved';
+
+/** Alerts raised by the workers (migration 0008); see store/alerts.ts. */
+export interface AlertsTable {
+  id: string;
+  tenant_id: string;
+  rule: string;
+  subject: string;
+  state: Generated<AlertState>;
+  opened_at: Timestamp;
+  resolved_at: Date | null;
+  last_evaluated_at: Timestamp;
+  details: Json<Record<string, unknown>>;
+  notified_at: Date | null;
+}
+
+/** What Meta's Graph API said about a tenant's connection, cached (migration 0008). */
+export interface MetaReadingsTable {
+  tenant_id: string;
+  kind: 'token_debug' | 'dataset_quality';
+  credential: string;
+  fetched_at: Timestamp;
+  value: Json<Record<string, unknown>>;
+}
+
 export interface SchemaMigrationsTable {
   version: string;
   name: string;
@@ -316,6 +341,8 @@ export interface Database {
   jobs: JobsTable;
   outbox: OutboxTable;
   refused_origins: RefusedOriginsTable;
+  alerts: AlertsTable;
+  meta_readings: MetaReadingsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -3,6 +3,7 @@ import type { Runtime } from '../bin/runtime.ts';
 import type { RunningWorker } from './queue-runner.ts';
 import { startMatchWorker } from './match/index.ts';
 import { startDispatchWorker } from './dispatch/index.ts';
+import { startAlertsWorker, withAlerts } from './alerts/index.ts';
 
 export type WorkerName = 'match' | 'dispatch';
 export type WorkerFactory = (runtime: Runtime, workerId: string) => RunningWorker;
@@ -10,7 +11,8 @@ export type WorkerFactory = (runtime: Runtime, workerId: string) => RunningWorke
 /** Filled in by the match and dispatch workers (src/workers/match, src/workers/dispatch). */
 export const workerRegistry: Partial<Record<WorkerName, WorkerFactory>> = {};
 workerRegistry.match = startMatchWorker;
-workerRegistry.dispatch = startDispatchWorker;
+// The alert evaluator runs beside every dispatcher (one evaluates at a time: src/workers/alerts).
+workerRegistry.dispatch = (runtime, workerId) => withAlerts(startDispatchWorker(runtime, workerId), startAlertsWorker(runtime));
 
 export function startWorkers(runtime: Runtime, names: WorkerName[], workerId: string): RunningWorker[] {
   const started: RunningWorker[] = [];

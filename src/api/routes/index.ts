@@ -6,6 +6,7 @@ import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { operationsRoutes } from './operations/operations-routes.ts';
 import { reconciliationRoutes } from './reconciliation/reconciliation-routes.ts';
 import { mappingRoutes } from './mapping/mapping-routes.ts';
+import { alertRoutes } from './alerts/alerts-routes.ts';
 
 export const extraRoutes: RouteFactory[] = [
   trackingRoutes,
@@ -14,4 +15,5 @@ export const extraRoutes: RouteFactory[] = [
   operationsRoutes,
   reconciliationRoutes,
   mappingRoutes,
+  alertRoutes,
 ];

@@ -5,6 +5,7 @@ import { metaEn } from './section-meta.ts';
 import { trackingEn } from './section-tracking.ts';
 import { docsEn } from './section-docs.ts';
 import { reconciliationEn } from './section-reconciliation.ts';
+import { alertsEn } from './section-alerts.ts';
 export const en = {
   problem: {
     unauthorized: 'Missing or invalid credentials.',
@@ -88,6 +89,7 @@ export const en = {
   tracking: trackingEn,
   docs: docsEn,
   reconciliation: reconciliationEn,
+  alerts: alertsEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -4,6 +4,7 @@ import { metaPtBR } from './section-meta.ts';
 import { trackingPtBR } from './section-tracking.ts';
 import { docsPtBR } from './section-docs.ts';
 import { reconciliationPtBR } from './section-reconciliation.ts';
+import { alertsPtBR } from './section-alerts.ts';
 
 export const ptBR: Messages = {
   problem: {
@@ -89,4 +90,5 @@ export const ptBR: Messages = {
   tracking: trackingPtBR,
   docs: docsPtBR,
   reconciliation: reconciliationPtBR,
+  alerts: alertsPtBR,
 };

@@ -1,11 +1,13 @@
-// GET|PATCH /api/v1/tenant/settings: the tenant's matching settings (docs/matching.md). PATCH is a JSON
-// merge patch (RFC 7396): fields left out keep their value, `null` puts a field back to its default.
+// GET|PATCH /api/v1/tenant/settings: the tenant's matching settings (docs/matching.md) and its alert
+// webhook (docs/operations.md, "Tenant alerts"). PATCH is a JSON merge patch (RFC 7396): fields left
+// out keep their value, `null` puts a field back to its default.
 // Values are validated strictly here, so what the matcher reads (readMatchSettings) is always valid.
 import { z } from 'zod';
 import type { OperationContext } from '../context.ts';
 import { fail, fieldErrors, ok, type Outcome } from '../outcome.ts';
 import { findTenant, updateTenantSettings } from '../../store/tenants.ts';
 import { readMatchSettings } from '../../domain/matching/match-settings.ts';
+import { isAllowedAlertWebhookUrl, readAlertWebhookUrl } from '../../domain/alerts/index.ts';
 
 const days = z.number().int().min(1).max(90);
 
@@ -42,12 +44,23 @@ export const tenantSettingsPatch = z.object({
     .nullable()
     .optional()
     .meta({ description: 'Link by network fingerprint (same IP and user agent) when nothing stronger matches; low confidence' }),
+  alertWebhookUrl: z
+    .string()
+    .max(2000)
+    .refine(isAllowedAlertWebhookUrl, 'expected an https URL (http only for localhost)')
+    .nullable()
+    .optional()
+    .meta({
+      description: "Where this tenant's alerts are posted (JSON with a Slack-compatible `text`; docs/operations.md, \"Tenant alerts\"): https, or http to localhost only; null falls back to the server's HUB_ALERT_WEBHOOK_URL",
+      examples: ['https://hooks.slack.com/services/T0000/B0000/XXXXXXXX'],
+    }),
 });
 export type TenantSettingsPatch = z.input<typeof tenantSettingsPatch>;
 
 export interface TenantSettingsView {
   attribution: { model: 'last_click' | 'first_click'; clickWindowDays: number; identityWindowDays: number; fingerprintWindowMinutes: number };
   fingerprintMatching: boolean;
+  alertWebhookUrl: string | null;
 }
 
 export function presentSettings(stored: unknown): TenantSettingsView {
@@ -60,6 +73,7 @@ export function presentSettings(stored: unknown): TenantSettingsView {
       fingerprintWindowMinutes: s.fingerprintWindowMinutes,
     },
     fingerprintMatching: s.fingerprintMatching,
+    alertWebhookUrl: readAlertWebhookUrl(stored),
   };
 }
 

@@ -1,5 +1,6 @@
 // A local stand-in for Graph API's POST /{version}/{pixel_id}/events and GET /{version}/{pixel_id}
-// (the read that checks a token when Meta is connected), for tests, benchmarks and `hub demo`: it
+// (the read that checks a token when Meta is connected), with GET /{version}/debug_token and
+// /{version}/dataset_quality (token expiry, dataset quality), for tests, benchmarks and `hub demo`: it
 // validates like Meta documents, answers in Meta's formats, records what it accepted, and fails on
 // purpose when asked to — broken tokens by name or list (sandbox-tokens.ts), random faults by rate.
 // Control endpoints under /_sandbox let another process read what arrived and change the faults.
@@ -12,8 +13,9 @@ import { FAULT_MODES, NO_FAULTS, createFaultInjector, type FaultDecision, type S
 import { createSandboxRecorder, type SandboxRecorder } from './sandbox-recorder.ts';
 import { createTokenJudge, objectNotVisible, type SandboxTokenLists } from './sandbox-tokens.ts';
 import { validateEventBatch } from './validate-event-batch.ts';
+import { registerGraphReads, type GraphReadOptions } from './sandbox-graph-reads.ts';
 
-export interface MetaSandboxOptions extends SandboxTokenLists {
+export interface MetaSandboxOptions extends SandboxTokenLists, GraphReadOptions {
   /** When set, any other pixel id is answered as Meta does for an object the token cannot see. */
   knownPixelIds?: readonly string[];
   /** Names the pixel read answers (default "Sandbox pixel <id>"). */
@@ -149,6 +151,10 @@ export function buildMetaSandbox(options: MetaSandboxOptions = {}): MetaSandbox 
       return reply.header('x-fb-trace-id', traceId).send({ events_received: check.events.length, messages: [], fbtrace_id: traceId });
     },
   );
+
+  // GET /{version}/debug_token and /{version}/dataset_quality: token expiry and dataset quality
+  // (sandbox-graph-reads.ts). Reads, like the pixel's: counted in stats().reads, never faulted.
+  registerGraphReads(app, { options, tokens, recorder, knownPixelIds, now, sendError });
 
   app.get<{ Querystring: { event_id?: string; pixel_id?: string } }>('/_sandbox/events', async (request) => {
     const filter = {

@@ -41,6 +41,11 @@ const settingsView = z
       })
       .describe('Attribution rules (docs/matching.md)'),
     fingerprintMatching: z.boolean().describe('Link by network fingerprint (same IP and user agent) when nothing stronger matches; low confidence, off by default'),
+    alertWebhookUrl: z
+      .string()
+      .nullable()
+      .describe("Where this tenant's alerts are posted (docs/operations.md, \"Tenant alerts\"); null: the server's HUB_ALERT_WEBHOOK_URL, if set")
+      .meta({ example: 'https://hooks.slack.com/services/T0000/B0000/XXXXXXXX' }),
   })
   .describe("The tenant's matching settings");
 
