@@ -39,6 +39,7 @@ export async function replayRange(config: Config, options: Options, mode: Replay
       bar.stop();
     }
     print(t(options.wait ? 'cli.replayProcessed' : 'cli.replayQueued', { mode, id: replayId, count: queued }));
+    if (started.tooOld > 0) print(t('cli.replayTooOld', { count: started.tooOld }));
     return started;
   } finally {
     await runner.close();

@@ -45,3 +45,22 @@ export async function countQueuedForReplay(db: Db, replayId: string): Promise<nu
     .executeTakeFirst();
   return row?.n ?? 0;
 }
+
+/**
+ * Conversions in a replay's range that an earlier mapping left unsent (CAPI event `skipped`) and that
+ * happened before `olderThan`: what a changed mapping can no longer send (Meta's 7 days are past).
+ */
+export async function skippedConversionsBefore(db: Db, f: ReplayFilter, olderThan: Date): Promise<Array<{ kind: string }>> {
+  let q = db
+    .selectFrom('capi_events as c')
+    .innerJoin('conversions as v', (j) => j.onRef('v.tenant_id', '=', 'c.tenant_id').onRef('v.id', '=', 'c.conversion_id'))
+    .innerJoin('events as e', (j) => j.onRef('e.tenant_id', '=', 'v.tenant_id').onRef('e.id', '=', 'v.event_id'))
+    .select('v.kind')
+    .where('c.tenant_id', '=', f.tenantId)
+    .where('c.status', '=', 'skipped')
+    .where('v.occurred_at', '<', olderThan);
+  if (f.from) q = q.where('e.received_at', '>=', f.from);
+  if (f.to) q = q.where('e.received_at', '<', f.to);
+  if (f.gateway) q = q.where('v.gateway', '=', f.gateway);
+  return q.execute();
+}

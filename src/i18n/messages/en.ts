@@ -51,6 +51,7 @@ export const en = {
     unknownTenant: 'No tenant {{id}}. List them with: npx hub tenant list',
     replayQueued: '{{mode}} {{id}}: {{count}} events queued',
     replayProcessed: '{{mode}} {{id}}: {{count}} events queued and processed',
+    replayTooOld: "{{count}} conversions are older than Meta's 7 days: the mapping in force would send them, but Meta no longer accepts them (marked not_sendable)",
     viaServer: 'running server',
     notANumber: '{{option}} expects a number of {{unit}}, got "{{value}}"',
     notATime: '--{{name}} expects an RFC 3339 time, e.g. 2026-11-29T00:00:00Z',

@@ -52,6 +52,7 @@ export const ptBR: Messages = {
     unknownTenant: 'Não existe o tenant {{id}}. Liste-os com: npx hub tenant list',
     replayQueued: '{{mode}} {{id}}: {{count}} eventos na fila',
     replayProcessed: '{{mode}} {{id}}: {{count}} eventos na fila e processados',
+    replayTooOld: '{{count}} conversões têm mais de 7 dias: o mapeamento atual as enviaria, mas a Meta não as aceita mais (marcadas not_sendable)',
     viaServer: 'servidor em execução',
     notANumber: '{{option}} espera um número de {{unit}}, recebeu "{{value}}"',
     notATime: '--{{name}} espera um horário RFC 3339, por exemplo 2026-11-29T00:00:00Z',

@@ -1,9 +1,13 @@
 // Replay (re-match, re-dispatch) or reprocess (re-normalize stored webhook bodies, then match and
 // dispatch) a range of a tenant's events. Meta event_ids stay the same, so Meta deduplicates.
-import type { OperationContext } from '../context.ts';
+import { nowOf, type OperationContext } from '../context.ts';
 import { fail, ok, type Outcome } from '../outcome.ts';
 import { newId } from '../../lib/ids.ts';
-import { countQueuedForReplay, countReplayable, replayablePage, type ReplayFilter } from '../../store/replays.ts';
+import { countQueuedForReplay, countReplayable, replayablePage, skippedConversionsBefore, type ReplayFilter } from '../../store/replays.ts';
+import { readStoredMapping } from '../../store/mappings.ts';
+import { mappingKindOf, resolveMapping } from '../../domain/mapping/index.ts';
+import { MAX_SENDABLE_EVENT_AGE_MS } from '../../domain/meta/constants.ts';
+import type { ConversionKind } from '../../domain/gateways/types.ts';
 import { findTenant } from '../../store/tenants.ts';
 
 export type ReplayMode = 'replay' | 'reprocess';
@@ -20,6 +24,11 @@ export interface ReplayRangeInput {
 export interface ReplayStarted {
   replayId: string;
   queued: number;
+  /**
+   * Conversions the mapping in force would now send but an earlier one left unsent, and that are past
+   * Meta's 7 days: the replay marks them not_sendable instead (docs/conversions.md).
+   */
+  tooOld: number;
 }
 
 const PAGE = 500;
@@ -61,7 +70,10 @@ export async function replayRangeOperation(
     after = ids[ids.length - 1]!;
     onProgress?.(queued, total);
   }
-  return ok({ replayId, queued });
+  const mapping = resolveMapping(await readStoredMapping(ctx.store.db, input.tenantId));
+  const old = await skippedConversionsBefore(ctx.store.db, filter, new Date(nowOf(ctx).getTime() - MAX_SENDABLE_EVENT_AGE_MS));
+  const tooOld = old.filter((c) => mapping.meta[mappingKindOf(c.kind as ConversionKind)].event !== null).length;
+  return ok({ replayId, queued, tooOld });
 }
 
 /** How many of a replay's jobs are still waiting for a worker. */
