@@ -78,6 +78,7 @@ export const en = {
     url: 'URL:   {{url}}',
     docs: 'Docs:  {{url}}/docs',
     createFirstTenant: 'Create your first tenant:',
+    createCommand: 'npx hub tenant create --name "My Store"',
     tenants: 'Tenants: {{count}} (list them: npx hub tenant list)',
     localUrlWarning:
       'HUB_PUBLIC_URL is not set: webhook URLs will point at {{url}}, which gateways cannot reach. Set HUB_PUBLIC_URL to your public HTTPS address (see "Deploying" in the README).',

@@ -79,6 +79,7 @@ export const ptBR: Messages = {
     url: 'URL:   {{url}}',
     docs: 'Docs:  {{url}}/docs',
     createFirstTenant: 'Crie o seu primeiro tenant:',
+    createCommand: 'npx hub tenant create --name "Minha Loja"',
     tenants: 'Tenants: {{count}} (liste-os: npx hub tenant list)',
     localUrlWarning:
       'HUB_PUBLIC_URL não está definido: as URLs de webhook apontarão para {{url}}, que os gateways não alcançam. Defina HUB_PUBLIC_URL com o endereço HTTPS público (veja "Colocando no ar" no README).',
