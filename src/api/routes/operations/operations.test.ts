@@ -82,7 +82,19 @@ describe('operations API', () => {
     expect(res.body).not.toContain('Maria Souza');
     expect(res.body).not.toContain('11999998888');
     expect(res.body).not.toContain('10.1.2.3');
-    expect(res.json().raw.body.data.buyer.email).toBe('m***@gmail.com');
+    expect(res.json().raw.body.data.buyer.email).toBe('m***@g***.com');
+  });
+
+  it('a body nested 10,000 deep answers its first levels, masked (the story used to say "not JSON")', async () => {
+    const depth = 10_000;
+    const body = `{"event":"PURCHASE_APPROVED","__proto__":{"email":"maria.souza@gmail.com"},"data":${'{"a":'.repeat(depth)}"x"${'}'.repeat(depth)}}`;
+    const deep = event(b.id, { type: 'webhook', gateway: 'hotmart', delivery_key: 'deep', raw_body: Buffer.from(body), payload: JSON.stringify({}) });
+    const { id } = await t.deps.ingest.write({ event: deep, enqueue: false });
+    const res = await t.app.inject({ url: `/api/v1/events/${id}`, headers: bearer(b.secretKey) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().raw.body).toMatchObject({ event: 'PURCHASE_APPROVED', ['__proto__']: { email: 'm***@g***.com' } });
+    expect(res.body).toContain('levels: not shown');
+    expect(res.body).not.toContain('maria.souza@gmail.com');
   });
 
   it("answers 404 for another tenant's event, exactly as for a missing one", async () => {
