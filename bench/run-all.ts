@@ -12,6 +12,7 @@ const benches: Array<{ name: string; script: string; env?: Record<string, string
   { name: 'match', script: 'bench/match/bench-match.ts' },
   { name: 'pipeline (db queue)', script: 'bench/pipeline/bench-pipeline.ts' },
   { name: 'pipeline (SQS queue)', script: 'bench/pipeline/bench-pipeline.ts', env: { HUB_QUEUE: 'sqs' } },
+  { name: 'isolation', script: 'bench/isolation/bench-isolation.ts' },
 ];
 
 const dir = path.resolve('bench/results');

@@ -71,6 +71,7 @@ export const configSchema = z
       z.string().refine((v) => /^rediss?:\/\//.test(v), { message: 'expected a redis:// URL' }).optional(),
     ),
     HUB_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a positive whole number' }).int().positive().default(600),
+    HUB_WEBHOOK_REJECTION_RETENTION_DAYS: z.coerce.number({ message: 'expected a whole number of days (at least 1)' }).int().min(1, 'expected a whole number of days (at least 1)').default(30),
     HUB_SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().positive().default(10_000),
     HUB_METRICS_PORT: z.preprocess(
       (v) => (v === '' ? undefined : v),
@@ -121,8 +122,10 @@ export interface Config {
   s3ForcePathStyle: boolean;
   redisUrl: string | undefined;
   rateLimitPerMinute: number;
+  /** How long rows of webhook_rejections are kept (deleted by the API processes, in batches). */
+  webhookRejectionRetentionDays: number;
   shutdownTimeoutMs: number;
-  /** Where a worker-only process serves /metrics (the API serves it on its own port). */
+  /** Where every process (API and workers) serves /metrics; never on the API port. Unset: not served. */
   metricsPort: number | undefined;
   /** OTLP/HTTP base URL; traces are exported to `<otelEndpoint>/v1/traces` when set. */
   otelEndpoint: string | undefined;
@@ -176,6 +179,7 @@ function toConfig(raw: RawConfig): Config {
     s3ForcePathStyle: raw.HUB_S3_FORCE_PATH_STYLE === 'true',
     redisUrl: raw.HUB_REDIS_URL,
     rateLimitPerMinute: raw.HUB_RATE_LIMIT_PER_MINUTE,
+    webhookRejectionRetentionDays: raw.HUB_WEBHOOK_REJECTION_RETENTION_DAYS,
     shutdownTimeoutMs: raw.HUB_SHUTDOWN_TIMEOUT_MS,
     metricsPort: raw.HUB_METRICS_PORT,
     otelEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT,

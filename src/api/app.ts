@@ -25,6 +25,18 @@ export const BODY_LIMIT = 256 * 1024;
  */
 export const LISTEN_BACKLOG = 4096;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * How long a client may take (issue 15: 1,000 sockets trickling a body stayed open for minutes). Whole
+ * requests — headers and a body of at most 256 KiB — arrive within seconds from gateways and browsers;
+ * a client slower than these is dropped by Node's HTTP server (checked every `checkEveryMs`):
+ *  - headersMs: from the connection (or the previous request) to the end of the headers;
+ *  - requestMs: to the end of the body;
+ *  - idleMs: a socket with nothing sent or received, request or not (the answer being computed included);
+ *  - keepAliveMs: an idle keep-alive socket between requests; above the 60 s idle timeout load balancers
+ *    commonly use, so the balancer closes first and never sends on a socket the hub is closing.
+ * At shutdown the sockets that still owe the hub a request are dropped at once (src/cli/drain-http.ts).
+ */
+export const CLIENT_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000, idleMs: 60_000, keepAliveMs: 72_000, checkEveryMs: 2_000 };
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -32,6 +44,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Per-request logs cost on the ingest hot path; errors and 5xx are logged by our hooks instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
+    connectionTimeout: CLIENT_TIMEOUTS.idleMs,
+    requestTimeout: CLIENT_TIMEOUTS.requestMs,
+    keepAliveTimeout: CLIENT_TIMEOUTS.keepAliveMs,
+    http: { headersTimeout: CLIENT_TIMEOUTS.headersMs, connectionsCheckingInterval: CLIENT_TIMEOUTS.checkEveryMs },
     // X-Forwarded-For is honoured only from the configured proxies (request.ip, request.protocol).
     trustProxy: deps.config.trustedProxies.length > 0 ? deps.config.trustedProxies : false,
     requestIdHeader: false,

@@ -162,7 +162,7 @@ describe.each(STORE_KINDS)('platform on %s', (kind) => {
     t.deps.lifecycle!.draining = false;
   });
 
-  it('serves OpenAPI 3.1 built from the validating schemas, the docs page and metrics', async () => {
+  it('serves OpenAPI 3.1 built from the validating schemas and the docs page; never /metrics (HUB_METRICS_PORT only)', async () => {
     const spec = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
     expect(spec.openapi).toBe('3.1.0');
     const funnelPut = spec.paths['/api/v1/funnels/{slug}'].put;
@@ -172,7 +172,8 @@ describe.each(STORE_KINDS)('platform on %s', (kind) => {
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('swagger');
     const metrics = await t.app.inject({ url: '/metrics' });
-    expect(metrics.body).toContain('hub_http_request_duration_seconds');
+    expect(metrics.statusCode).toBe(404);
+    expect(metrics.body).not.toContain('hub_http_request_duration_seconds');
   });
 });
 

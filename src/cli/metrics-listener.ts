@@ -1,6 +1,7 @@
-// /metrics (and /healthz) for a process that runs only workers: their counters (jobs, matches, Meta
-// requests by code) live in that process, and Prometheus must be able to scrape them. The API serves
-// the same on its own port, with the shared gauges (queue depth, retry backlog) on top.
+// /metrics (and /healthz) on HUB_METRICS_PORT, in every process that sets it — API and workers alike.
+// Never on the API's public port: the counts describe every tenant. Counters live in the process that
+// does the work, so Prometheus scrapes each process. A scrape only renders the registry: the gauges of
+// shared state (queue depth, retry backlog) are refreshed in the background (./shared-gauges.ts).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Metrics } from '../lib/metrics.ts';
@@ -11,7 +12,8 @@ export interface MetricsListener {
 }
 
 export async function startMetricsListener(metrics: Metrics, options: { port: number; host: string }): Promise<MetricsListener> {
-  const server = createServer((req, res) => {
+  // Scrapers send a bare GET within milliseconds: a client slower than these bounds is dropped.
+  const server = createServer({ headersTimeout: 5_000, requestTimeout: 10_000, connectionsCheckingInterval: 2_000 }, (req, res) => {
     const path = req.url?.split('?')[0];
     if (req.method === 'GET' && path === '/metrics') {
       metrics.registry.metrics().then(
@@ -30,6 +32,11 @@ export async function startMetricsListener(metrics: Metrics, options: { port: nu
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A scraper's keep-alive socket (or a scrape in progress) must not hold up the drain.
+        server.closeAllConnections();
+      }),
   };
 }

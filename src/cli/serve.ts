@@ -1,5 +1,7 @@
 // `hub start`, `hub api`, `hub worker`: run the API and/or workers until SIGTERM/SIGINT, then drain:
-// /readyz turns 503, workers finish the batch in hand, the listener closes, all within a bound.
+// /readyz turns 503, workers finish the batch in hand, the listener closes — sockets that owe a request
+// (idle, slow headers, slow bodies) at once, requests received whole when answered — and the store
+// closes, all within HUB_SHUTDOWN_TIMEOUT_MS, exit 0.
 import os from 'node:os';
 import { buildApp, LISTEN_BACKLOG } from '../api/app.ts';
 import type { Lifecycle } from '../api/deps.ts';
@@ -11,6 +13,9 @@ import { createIngestWriter } from '../api/ingest/ingest-writer.ts';
 import { initTracing, shutdownTracing } from '../lib/tracing.ts';
 import { closeErrorReporting, initErrorReporting } from '../lib/error-reporting.ts';
 import { startMetricsListener, type MetricsListener } from './metrics-listener.ts';
+import { startSharedGaugeRefresh, type SharedGaugeRefresh } from './shared-gauges.ts';
+import { closeHttp, trackHttpConnections, type HttpConnections } from './drain-http.ts';
+import type { IngestWriter } from '../api/ingest/ingest-writer.ts';
 import { adminSocketPath } from '../admin/admin-socket.ts';
 import { ServerAlreadyRunning, claimAdminSocket, startAdminServer, type AdminServer } from '../admin/admin-server.ts';
 import { HUB_VERSION } from '../lib/version.ts';
@@ -49,10 +54,14 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
   const lifecycle: Lifecycle = { draining: false };
   const workerId = `${os.hostname()}:${process.pid}`;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let ingest: IngestWriter | undefined;
+  let connections: HttpConnections | undefined;
   let workers: RunningWorker[] = [];
 
   if (options.api) {
-    app = await buildApp({ ...runtime, lifecycle, ingest: createIngestWriter(runtime.store, runtime.queue) });
+    ingest = createIngestWriter(runtime.store, runtime.queue);
+    app = await buildApp({ ...runtime, lifecycle, ingest });
+    connections = trackHttpConnections(app.server);
     await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   }
   workers = startWorkers(runtime, options.workers, workerId);
@@ -67,8 +76,11 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
       runtime.logger,
     );
   }
+  // Every process (API and workers) serves /metrics on HUB_METRICS_PORT when it is set; never on HUB_PORT.
   let metricsListener: MetricsListener | undefined;
-  if (!options.api && config.metricsPort !== undefined) {
+  let sharedGauges: SharedGaugeRefresh | undefined;
+  if (config.metricsPort !== undefined) {
+    sharedGauges = startSharedGaugeRefresh(runtime);
     metricsListener = await startMetricsListener(runtime.metrics, { port: config.metricsPort, host: config.host });
   }
 
@@ -95,11 +107,20 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
       process.exit(1);
     }, config.shutdownTimeoutMs);
     timer.unref();
-    await Promise.allSettled(workers.map((w) => w.stop()));
-    if (app) await app.close();
+    // HTTP requests get the bound less what closing the rest takes; the workers drain meanwhile.
+    const httpBoundMs = Math.max(0, config.shutdownTimeoutMs - Math.min(2_000, config.shutdownTimeoutMs / 4));
+    const http = app && connections ? closeHttp(app, connections, httpBoundMs) : undefined;
+    const [, httpClosed] = await Promise.allSettled([Promise.allSettled(workers.map((w) => w.stop())), http]);
+    if (httpClosed.status === 'fulfilled' && httpClosed.value && (httpClosed.value.dropped > 0 || httpClosed.value.cut > 0)) {
+      runtime.logger.info(httpClosed.value, 'closed client connections that owed a request (dropped) or outlasted the drain (cut)');
+    }
+    // Whatever a cut request had handed to the writer is committed before the store closes.
+    await ingest?.flush().catch((err: unknown) => runtime.logger.warn({ err }, 'ingest flush at shutdown failed'));
     await admin?.close();
     await metricsListener?.close();
+    await sharedGauges?.stop();
     await runtime.close();
+    runtime.logger.info('drained; exiting');
     // The last spans and error reports of the drain go out before the process does.
     await Promise.allSettled([shutdownTracing(), closeErrorReporting()]);
     process.exit(0);

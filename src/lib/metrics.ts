@@ -56,7 +56,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     retryBacklog: new Gauge({
       name: 'hub_dispatch_retry_backlog',
-      help: 'CAPI events not yet at Meta: pending with a retry scheduled in the future (retrying), or parked until their Meta connection is healthy (waiting); set at scrape',
+      help: 'CAPI events not yet at Meta: pending with a retry scheduled in the future (retrying), or parked until their Meta connection is healthy (waiting); read from the database in the background every 15 s',
       labelNames: ['status'] as const,
       registers: [registry],
     }),

@@ -89,6 +89,11 @@ export interface WebhookRejectionsTable {
   gateway: string;
   source_ip: string | null;
   reason: string;
+  /** How many rejections the row stands for (aggregated per flush; 1 on rows older than migration 0009). */
+  count: Generated<number>;
+  /** The first of them; null on older rows (then received_at). */
+  first_seen_at: Date | null;
+  /** The last of them. */
   received_at: Generated<Date>;
 }
 

@@ -153,13 +153,3 @@ export async function setEventStatus(
     .where('id', '=', id)
     .execute();
 }
-
-export async function insertWebhookRejection(
-  db: Db,
-  row: { id: string; tenantId: string | null; gateway: string; sourceIp: string | null; reason: string },
-): Promise<void> {
-  await db
-    .insertInto('webhook_rejections')
-    .values({ id: row.id, tenant_id: row.tenantId, gateway: row.gateway.slice(0, 50), source_ip: row.sourceIp, reason: row.reason })
-    .execute();
-}

@@ -46,6 +46,11 @@ export async function findTenant(db: Db, id: string): Promise<Tenant | undefined
   return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Every tenant's id (for a set kept in memory: which tenant ids exist, without a lookup each). */
+export async function listTenantIds(db: Db): Promise<string[]> {
+  return (await db.selectFrom('tenants').select('id').execute()).map((r) => r.id);
+}
+
 export interface TenantSummary {
   id: string;
   name: string;

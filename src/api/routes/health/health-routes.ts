@@ -1,10 +1,10 @@
-// /healthz (the process is alive), /readyz (database and queue reachable, not draining), /metrics.
+// /healthz (the process is alive), /readyz (database and queue reachable, not draining). /metrics is not
+// here: it shows every tenant's counts, so it is served only on HUB_METRICS_PORT (src/cli/metrics-listener.ts),
+// never on the public port.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { QUEUE_NAMES } from '../../../queue/queue.ts';
-import { countDispatchBacklog } from '../../../store/capi-events.ts';
 import { jsonResponse } from '../../schemas.ts';
 
 const ready = z.object({ status: z.string().meta({ description: 'Always `ready`', examples: ['ready'] }) });
@@ -38,28 +38,5 @@ export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         }
       },
     );
-
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      // Gauges of shared state are read at scrape time; a source that does not answer keeps its last value.
-      const backlog = countDispatchBacklog(deps.store.db).then(
-        (b) => {
-          deps.metrics.retryBacklog.set({ status: 'retrying' }, b.retrying);
-          deps.metrics.retryBacklog.set({ status: 'waiting' }, b.waiting);
-        },
-        () => undefined,
-      );
-      await Promise.all([
-        backlog,
-        ...QUEUE_NAMES.map(async (q) => {
-          const d = await deps.queue.depth(q).catch(() => null);
-          if (!d) return;
-          deps.metrics.queueDepth.set({ queue: q, state: 'ready' }, d.ready);
-          deps.metrics.queueDepth.set({ queue: q, state: 'in_flight' }, d.inFlight);
-          deps.metrics.queueDepth.set({ queue: q, state: 'dead' }, d.dead);
-          deps.metrics.queueOldestAge.set({ queue: q }, d.oldestAgeSeconds);
-        }),
-      ]);
-      return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-    });
   };
 }

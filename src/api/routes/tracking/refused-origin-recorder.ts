@@ -10,12 +10,13 @@
 //    one: it is logged (without a tenant) and counted in the hub_cors_refused_total metric only.
 //
 // Everything here is bounded, because origins are whatever a caller sends: each origin is cut to 200
-// characters with anything outside printable ASCII replaced; per flush a tenant keeps at most
-// `maxOriginsPerTenant` origins (space-saving: a newcomer replaces the least counted, inheriting its
-// count as an error bound, so an origin refused often stays however many random ones arrive); at most
+// characters with anything outside printable ASCII replaced; the counting is the shared aggregating
+// recorder's (src/lib/aggregating-recorder.ts): per flush a tenant keeps at most `maxOriginsPerTenant`
+// origins (space-saving, so an origin refused often stays however many random ones arrive) and at most
 // `maxTenants` tenants wait for a flush; and per period each tenant logs at most `maxWarningsPerTenant`
 // origins, then one line saying the rest are not logged.
 import type { Logger } from '../../../lib/logger.ts';
+import { createAggregatingRecorder } from '../../../lib/aggregating-recorder.ts';
 import { translate, type Locale } from '../../../i18n/index.ts';
 import type { RefusedOriginCount } from '../../../store/refused-origins.ts';
 
@@ -46,14 +47,6 @@ export interface RefusedOriginRecorder {
   close(): Promise<void>;
 }
 
-interface Tally {
-  count: number;
-  /** Over-count inherited on entry (space-saving); `count - error` refusals were really seen. */
-  error: number;
-  firstSeenAt: number;
-  lastSeenAt: number;
-}
-
 interface WarnState {
   origins: Set<string>;
   silenced: boolean;
@@ -72,35 +65,25 @@ export function createRefusedOriginRecorder(options: RefusedOriginRecorderOption
   const maxWarnings = options.maxWarningsPerTenant ?? 10;
   const minutes = Math.max(1, Math.round(warnEvery / 60_000));
 
-  let pending = new Map<string, Map<string, Tally>>();
   let warned = new Map<string, WarnState>();
   let warnPeriodStart = now();
-  let flushing: Promise<void> = Promise.resolve();
 
-  function count(tenantId: string, origin: string, at: number): void {
-    let tallies = pending.get(tenantId);
-    if (!tallies) {
-      if (pending.size >= maxTenants) return;
-      tallies = new Map();
-      pending.set(tenantId, tallies);
-    }
-    const tally = tallies.get(origin);
-    if (tally) {
-      tally.count++;
-      tally.lastSeenAt = at;
-      return;
-    }
-    if (tallies.size < maxOrigins) {
-      tallies.set(origin, { count: 1, error: 0, firstSeenAt: at, lastSeenAt: at });
-      return;
-    }
-    // Full: the least counted origin makes room (a scan of at most maxOrigins entries).
-    let least: [string, Tally] | undefined;
-    for (const entry of tallies) if (!least || entry[1].count < least[1].count) least = entry;
-    tallies.delete(least![0]);
-    const inherited = least![1].count;
-    tallies.set(origin, { count: inherited + 1, error: inherited, firstSeenAt: at, lastSeenAt: at });
-  }
+  // Counted per tenant (the group) and origin (the item). What is written is `count - error`: the
+  // refusals really seen from that origin (an origin that replaced another does not inherit its count).
+  const counts = createAggregatingRecorder<string>({
+    groupKey: (tenantId) => tenantId,
+    write: (batch) =>
+      options.write(
+        batch.map((c) => ({ tenantId: c.group, origin: c.item, count: c.count - c.error, firstSeenAt: c.firstSeenAt, lastSeenAt: c.lastSeenAt })),
+      ),
+    // The counts are a diagnosis, not data: a failed write is not retried (a tenant that no longer
+    // exists would fail every time); the warn lines were already logged.
+    onWriteError: (err, batch) => options.logger?.warn({ err, origins: batch.length }, 'refused origin counts not stored'),
+    flushEveryMs: options.flushEveryMs ?? 30_000,
+    maxGroups: maxTenants,
+    maxItemsPerGroup: maxOrigins,
+    now,
+  });
 
   /** True when this (tenant, origin) should be logged now; logs the "no more" line itself. */
   function shouldWarn(key: string, origin: string, at: number, silencedLine: () => void): boolean {
@@ -126,33 +109,11 @@ export function createRefusedOriginRecorder(options: RefusedOriginRecorderOption
 
   const say = (key: Parameters<typeof translate>[1], params: Record<string, string | number>) => translate(options.locale, key, params);
 
-  async function writePending(): Promise<void> {
-    if (pending.size === 0) return;
-    const batch = pending;
-    pending = new Map();
-    const counts: RefusedOriginCount[] = [];
-    for (const [tenantId, tallies] of batch) {
-      for (const [origin, t] of tallies) {
-        counts.push({ tenantId, origin, count: t.count - t.error, firstSeenAt: new Date(t.firstSeenAt), lastSeenAt: new Date(t.lastSeenAt) });
-      }
-    }
-    try {
-      await options.write(counts);
-    } catch (err) {
-      // The counts are a diagnosis, not data: a failed write is not retried (a tenant that no longer
-      // exists would fail every time); the warn lines were already logged.
-      options.logger?.warn({ err, origins: counts.length }, 'refused origin counts not stored');
-    }
-  }
-
-  const timer = setInterval(() => void recorder.flush(), options.flushEveryMs ?? 30_000);
-  timer.unref();
-
   const recorder: RefusedOriginRecorder = {
     refused(tenant, rawOrigin) {
       const origin = cleanOrigin(rawOrigin);
       const at = now();
-      count(tenant.tenantId, origin, at);
+      counts.count(tenant.tenantId, origin);
       const warn = shouldWarn(tenant.tenantId, origin, at, () =>
         options.logger?.warn(
           { tenantId: tenant.tenantId, limit: maxWarnings },
@@ -175,15 +136,8 @@ export function createRefusedOriginRecorder(options: RefusedOriginRecorderOption
       );
       if (warn) options.logger?.warn({ origin }, say('tracking.preflightRefusedLog', { origin, minutes }));
     },
-    flush() {
-      // One write at a time: a flush waits for the one in progress, then writes what came since.
-      flushing = flushing.then(writePending);
-      return flushing;
-    },
-    async close() {
-      clearInterval(timer);
-      await recorder.flush();
-    },
+    flush: () => counts.flush(),
+    close: () => counts.close(),
   };
   return recorder;
 }

@@ -5,10 +5,12 @@ import { LRUCache } from 'lru-cache';
 import type { AppDeps } from '../../deps.ts';
 import type { GatewayModule, GatewayName, GatewaySecrets, WebhookRequest } from '../../../domain/gateways/index.ts';
 import { getGateway } from '../../../domain/gateways/index.ts';
-import { findTenant } from '../../../store/tenants.ts';
+import { findTenant, listTenantIds } from '../../../store/tenants.ts';
 import { getConnection, openConnectionSecret } from '../../../store/connections.ts';
-import { insertWebhookRejection } from '../../../store/events.ts';
+import { addWebhookRejectionCounts, deleteWebhookRejectionsBefore } from '../../../store/webhook-rejections.ts';
 import { newId } from '../../../lib/ids.ts';
+import { createWebhookRejectionRecorder } from './webhook-rejection-recorder.ts';
+import { createKnownTenants } from './known-tenants.ts';
 
 export type WebhookOutcome =
   | { kind: 'accepted'; id: string; duplicate: boolean }
@@ -22,54 +24,86 @@ interface Credentials {
   secrets: unknown;
 }
 
+/** What the cache keeps per (tenant, gateway): whether the tenant exists, and its credentials if connected. */
+interface Lookup {
+  tenantExists: boolean;
+  credentials: Credentials | null;
+}
+
+export interface WebhookReceiver {
+  receive(input: ReceiveInput): Promise<WebhookOutcome>;
+  /** Writes the last rejection counts (before the store closes). */
+  close(): Promise<void>;
+}
+
+interface ReceiveInput {
+  gateway: string;
+  tenantId: string | undefined;
+  req: WebhookRequest;
+  sourceIp: string;
+  contentType: string | undefined;
+  /** The request span's traceparent, handed on to the matcher's job (undefined when tracing is off). */
+  trace?: string | undefined;
+}
+
+const DAY = 86_400_000;
+
 /** Per-app caches: tenant + decrypted secrets for a few seconds, so a burst costs one lookup. */
-export function createWebhookReceiver(deps: AppDeps) {
-  // Bounded, so a flood of unknown tenants cannot grow memory; "not connected" is cached too (as null).
+export function createWebhookReceiver(deps: AppDeps): WebhookReceiver {
+  // Bounded, so a flood of unknown tenants cannot grow memory; "not connected" is cached too.
   // fetch() shares one load per key among the deliveries that wait for it: when an entry expires under
   // load, one lookup and one decryption run, not one per request in flight.
-  const credentials = new LRUCache<string, { value: Credentials | null }, { tenantId: string; gateway: GatewayName }>({
+  const credentials = new LRUCache<string, Lookup, { tenantId: string; gateway: GatewayName }>({
     max: 5_000,
     ttl: 5_000,
-    fetchMethod: async (_key, _stale, { context }) => ({ value: await readCredentials(context.tenantId, context.gateway) }),
+    fetchMethod: async (_key, _stale, { context }) => readCredentials(context.tenantId, context.gateway),
+  });
+  // An address over its rejection budget still gets lookups for tenants that exist (a gateway's address
+  // shared with an attacker, or a proxy's, keeps delivering), never for the others.
+  const knownTenants = createKnownTenants(() => listTenantIds(deps.store.db));
+  const rejections = createWebhookRejectionRecorder({
+    write: (counts) => addWebhookRejectionCounts(deps.store.db, counts),
+    prune: (before) => deleteWebhookRejectionsBefore(deps.store.db, before),
+    retentionMs: deps.config.webhookRejectionRetentionDays * DAY,
+    ...(deps.logger ? { logger: deps.logger } : {}),
   });
 
-  async function readCredentials(tenantId: string, gateway: GatewayName): Promise<Credentials | null> {
-    if (!/^ten_[0-9a-f]{32}$/.test(tenantId)) return null;
+  async function readCredentials(tenantId: string, gateway: GatewayName): Promise<Lookup> {
+    if (!/^ten_[0-9a-f]{32}$/.test(tenantId)) return { tenantExists: false, credentials: null };
     const tenant = await findTenant(deps.store.db, tenantId);
-    if (!tenant) return null;
+    if (!tenant) return { tenantExists: false, credentials: null };
     const conn = await getConnection(deps.store.db, tenant.id, gateway);
-    if (!conn) return null;
-    return { tenantId: tenant.id, secrets: openConnectionSecret(deps.box, conn) };
+    if (!conn) return { tenantExists: true, credentials: null };
+    return { tenantExists: true, credentials: { tenantId: tenant.id, secrets: openConnectionSecret(deps.box, conn) } };
   }
 
-  async function loadCredentials(tenantId: string, gateway: GatewayName): Promise<Credentials | null> {
-    const cached = await credentials.fetch(`${tenantId}:${gateway}`, { context: { tenantId, gateway } });
-    return cached?.value ?? null;
+  async function loadCredentials(tenantId: string, gateway: GatewayName): Promise<Lookup> {
+    return (await credentials.fetch(`${tenantId}:${gateway}`, { context: { tenantId, gateway } })) ?? { tenantExists: false, credentials: null };
   }
 
-  async function reject(gateway: string, tenantId: string | null, sourceIp: string, reason: string): Promise<WebhookOutcome> {
+  /** Counted in memory (metric and aggregated rows); nothing waits for the database. */
+  function reject(gateway: string, tenantId: string | null, sourceIp: string, reason: string): WebhookOutcome {
     deps.metrics.webhookRejections.inc({ gateway, reason: reason.split(':')[0] ?? reason });
-    await insertWebhookRejection(deps.store.db, { id: newId('rej'), tenantId, gateway, sourceIp, reason });
+    rejections.rejected({ tenantId, gateway, reason, sourceIp });
     return { kind: 'rejected', reason };
   }
 
-  return async function receive(input: {
-    gateway: string;
-    tenantId: string | undefined;
-    req: WebhookRequest;
-    sourceIp: string;
-    contentType: string | undefined;
-    /** The request span's traceparent, handed on to the matcher's job (undefined when tracing is off). */
-    trace?: string | undefined;
-  }): Promise<WebhookOutcome> {
+  async function receive(input: ReceiveInput): Promise<WebhookOutcome> {
     const module = getGateway(input.gateway);
     if (!module) return { kind: 'unknown_gateway' };
     const gateway = module.name;
-    const creds = input.tenantId ? await loadCredentials(input.tenantId, gateway) : null;
+    if (!input.tenantId) return reject(gateway, null, input.sourceIp, 'no_tenant: ?tenant= is missing');
+    // An address that keeps failing authentication costs no database lookup for tenant ids that do not
+    // exist (random ids are what such a flood sends): they are told from real ones in memory. The answer
+    // is the same 401 as after a lookup, so the cap tells a prober nothing.
+    if (rejections.overBudget(input.sourceIp) > 0 && !(await knownTenants.has(input.tenantId))) {
+      return reject(gateway, null, input.sourceIp, 'throttled: unknown tenant, not looked up (address over its rejection budget)');
+    }
+    const lookup = await loadCredentials(input.tenantId, gateway);
+    const creds = lookup.credentials;
     // Unknown tenant and "gateway not connected" look the same from outside: nothing to probe.
     if (!creds) {
-      const knownTenant = input.tenantId && (await findTenant(deps.store.db, input.tenantId)) ? input.tenantId : null;
-      return reject(gateway, knownTenant, input.sourceIp, input.tenantId ? 'not_connected: unknown tenant or gateway not connected' : 'no_tenant: ?tenant= is missing');
+      return reject(gateway, lookup.tenantExists ? input.tenantId : null, input.sourceIp, 'not_connected: unknown tenant or gateway not connected');
     }
     const verified = (module as GatewayModule).verify(input.req, creds.secrets as GatewaySecrets[typeof gateway] as never);
     if (!verified.ok) return reject(gateway, creds.tenantId, input.sourceIp, `bad_signature: ${verified.reason}`);
@@ -142,7 +176,9 @@ export function createWebhookReceiver(deps: AppDeps) {
     });
     deps.metrics.ingested.inc({ type: 'webhook', outcome: stored.duplicate ? 'duplicate' : 'accepted' });
     return { kind: 'accepted', id: stored.id, duplicate: stored.duplicate };
-  };
+  }
+
+  return { receive, close: () => rejections.close() };
 }
 
 function headerValue(v: string | string[] | undefined): string | null {

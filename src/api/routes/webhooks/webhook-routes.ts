@@ -30,12 +30,16 @@ const AUTHENTICATION = [
   "| `kiwify` | query `?signature=<40 hex>`, added by Kiwify: HMAC-SHA1 of the raw body keyed with the webhook token | Kiwify → Apps → Webhooks: the webhook's token (`token` of the connection) |",
   "| `stripe` | header `Stripe-Signature: t=<unix time>,v1=<hex>`: HMAC-SHA256 of `<t>.<body>` with the endpoint's signing secret, at most 300 s old | Stripe Dashboard → Developers → Webhooks → the endpoint: its signing secret `whsec_…` (`webhookSecret` of the connection; a list is tried, for rotation) |",
   '',
-  'A 200 is sent only once the delivery is durable: a signed delivery is never dropped, even when its payload is not understood (then it is kept raw, flagged `unprocessable`, and still answered 200 so the gateway does not retry forever). Anything that fails authentication is answered 401 and only a rejection record (time, gateway, tenant, source IP, reason) is kept.',
+  'A 200 is sent only once the delivery is durable: a signed delivery is never dropped, even when its payload is not understood (then it is kept raw, flagged `unprocessable`, and still answered 200 so the gateway does not retry forever). Anything that fails authentication is answered 401 and only counted for the operator (per tenant, gateway, reason and source IP); the body is never kept.',
 ].join('\n');
 
 export function webhookRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const receive = createWebhookReceiver(deps);
+    const receiver = createWebhookReceiver(deps);
+    // Before the store closes (src/cli/serve.ts closes the app first): the last rejection counts are written.
+    app.addHook('onClose', async () => {
+      await receiver.close();
+    });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
       request.rawBody = body as Buffer;
@@ -85,7 +89,7 @@ export function webhookRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const outcome = await receive({
+        const outcome = await receiver.receive({
           gateway: request.params.gateway,
           tenantId: request.query.tenant,
           sourceIp: request.ip,
