@@ -2,8 +2,10 @@
 // published samples) with the sale's fields filled in — so the bench feeds the real parsers the
 // shapes they meet in production.
 import { readFileSync } from 'node:fs';
+import type { GatewayName } from '../../src/domain/gateways/types.ts';
 
-export type BenchGateway = 'hotmart' | 'kiwify' | 'stripe';
+/** Every registered gateway: webhookBody's switch must build each one's bodies. */
+export type BenchGateway = GatewayName;
 
 export interface SaleFacts {
   transactionId: string;
@@ -39,6 +41,7 @@ const templates = {
     again: fixture('stripe', 'payment-intent-succeeded'),
     refund: fixture('stripe', 'charge-refunded'),
   },
+  eduzz: { purchase: fixture('eduzz', 'invoice-paid-tracked'), refund: fixture('eduzz', 'invoice-refunded') },
 };
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -52,6 +55,8 @@ export function webhookBody(gateway: BenchGateway, event: SaleEvent, sale: SaleF
       return kiwify(event, sale);
     case 'stripe':
       return stripe(event, sale);
+    case 'eduzz':
+      return eduzz(event, sale);
   }
 }
 
@@ -164,5 +169,38 @@ function stripe(event: SaleEvent, s: SaleFacts): Obj {
     metadata: {},
     customer_details: { address, email: s.email, name, phone: s.phone, tax_exempt: 'none', tax_ids: [] },
   });
+  return body;
+}
+
+/**
+ * Eduzz: one invoice (the transaction) per sale; a later delivery about it is a new envelope id. There is
+ * no second "paid" event for the same invoice, so `purchase_again` is the same invoice_paid resent by
+ * Eduzz's history screen under a new envelope id.
+ */
+function eduzz(event: SaleEvent, s: SaleFacts): Obj {
+  const body: Obj = clone(event === 'refund' ? templates.eduzz.refund : templates.eduzz.purchase);
+  const at = s.occurredAt.toISOString();
+  const amount = { currency: s.currency, value: Number(s.value) };
+  body.id = s.deliveryId;
+  body.event = event === 'refund' ? 'myeduzz.invoice_refunded' : 'myeduzz.invoice_paid';
+  body.sentDate = at;
+  const d = body.data as Obj;
+  d.id = s.transactionId;
+  d.status = event === 'refund' ? 'refunded' : 'paid';
+  d.createdAt = new Date(s.occurredAt.getTime() - 60_000).toISOString();
+  if (event === 'refund') d.refundedAt = at;
+  else d.paidAt = at;
+  d.price = amount;
+  d.paid = amount;
+  d.buyer = {
+    name: `${s.firstName} ${s.lastName}`,
+    email: s.email,
+    cellphone: s.phone,
+    document: '69526128664',
+    address: { city: s.city, state: s.state, country: 'BR', zipCode: s.zip },
+  };
+  d.utm = { source: 'facebook', medium: 'paid', campaign: 'bench' };
+  d.tracker = s.sck ? { code1: s.sck } : {};
+  d.items = [{ productId: s.productId, name: 'Curso', price: amount }];
   return body;
 }

@@ -1,17 +1,23 @@
 // Risk: a checkout link loses the seller's own parameters or fragment, or carries the wrong
 // pass-through parameter for its gateway — and the purchase can no longer be traced to the click.
 import { describe, expect, it } from 'vitest';
-import { checkoutKind, checkoutParams, decorateUrl, parseHostList } from './checkout-links.ts';
+import { CHECKOUT_RULES, checkoutKind, checkoutParams, decorateUrl, parseHostList } from './checkout-links.ts';
+import { gatewayNames } from '../../src/domain/gateways/gateway-registry.ts';
 
 describe('checkoutKind', () => {
   it.each([
-    ['pay.hotmart.com', 'br'],
-    ['go.hotmart.com', 'br'],
-    ['pay.kiwify.com.br', 'br'],
-    ['kiwify.app', 'br'],
-    ['checkout.kiwify.app', 'br'],
+    ['pay.hotmart.com', 'hotmart'],
+    ['go.hotmart.com', 'hotmart'],
+    ['pay.kiwify.com.br', 'kiwify'],
+    ['kiwify.app', 'kiwify'],
+    ['checkout.kiwify.app', 'kiwify'],
     ['checkout.stripe.com', 'stripe'],
     ['buy.stripe.com', 'stripe'],
+    ['chk.eduzz.com', 'eduzz'],
+    ['sun.eduzz.com', 'eduzz'],
+    ['eduzz.com', undefined],
+    ['www.eduzz.com', undefined],
+    ['chk.eduzz.com.evil.net', undefined],
     ['pay.acme.com', 'custom'],
     ['checkout.pay.acme.com', 'custom'],
     ['hotmart.com.evil.net', undefined],
@@ -41,10 +47,20 @@ describe('checkoutParams', () => {
   const utm = { utm_source: 'fb', utm_campaign: 'launch' };
   it.each([
     ['stripe', { client_reference_id: 'sid_1' }],
-    ['br', { utm_source: 'fb', utm_campaign: 'launch', sck: 'hub_sid_1', src: 'hub' }],
+    ['hotmart', { utm_source: 'fb', utm_campaign: 'launch', sck: 'hub_sid_1', src: 'hub' }],
+    ['kiwify', { utm_source: 'fb', utm_campaign: 'launch', sck: 'hub_sid_1', src: 'hub' }],
     ['custom', { utm_source: 'fb', utm_campaign: 'launch', sck: 'hub_sid_1', src: 'hub', client_reference_id: 'sid_1' }],
   ] as const)('%s', (kind, expected) => {
     expect(checkoutParams(kind, decorate, utm)).toEqual(expected);
+  });
+
+  it("eduzz carries the session as trk (tracker.code1 in its webhook) with the utm_*, and nothing it would not read", () => {
+    expect(checkoutParams('eduzz', decorate, utm)).toEqual({ utm_source: 'fb', utm_campaign: 'launch', trk: 'hub_sid_1' });
+    expect(checkoutParams('eduzz', {}, utm)).toEqual(utm);
+  });
+
+  it('every registered gateway has its rule (null: no checkout links of its own)', () => {
+    expect(Object.keys(CHECKOUT_RULES).sort()).toEqual([...gatewayNames].sort());
   });
 });
 
@@ -52,6 +68,7 @@ describe('decorateUrl', () => {
   const none = new Set<string>();
   it.each([
     ['adds to a bare URL', 'https://pay.hotmart.com/X123', { sck: 's1' }, none, 'https://pay.hotmart.com/X123?sck=s1'],
+    ['adds trk to an Eduzz checkout', 'https://chk.eduzz.com/D0RAEKJ19Y?utm_source=x', { trk: 's1' }, none, 'https://chk.eduzz.com/D0RAEKJ19Y?utm_source=x&trk=s1'],
     [
       'keeps existing parameters byte for byte, and the fragment',
       'https://pay.hotmart.com/X123?off=ab%20c&back=https://x.com/a?b#pay',

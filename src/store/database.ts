@@ -1,5 +1,6 @@
 // The one typed view of the schema (src/store/migrations). Kysely checks every query against it.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { GatewayName } from '../domain/gateways/types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, T | string | undefined, T | string>;
@@ -36,7 +37,8 @@ export interface FunnelsTable {
   updated_at: Generated<Date>;
 }
 
-export type ConnectionKind = 'meta' | 'hotmart' | 'kiwify' | 'stripe';
+/** Meta, or a registered gateway (migration 0011 leaves the list to the gateway registry). */
+export type ConnectionKind = 'meta' | GatewayName;
 /** `unverified`: saved but not checked (migration 0004); events still flow. `unhealthy`: known broken; they wait. */
 export type ConnectionHealth = 'healthy' | 'unhealthy' | 'unverified';
 

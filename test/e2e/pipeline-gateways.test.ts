@@ -26,6 +26,7 @@ describe.each(STORE_KINDS)('pipeline on %s: click → gateway purchase → Meta'
     ['hotmart', 1],
     ['kiwify', 2],
     ['stripe', 3],
+    ['eduzz', 4],
   ])('%s: exactly one Purchase with hashed buyer, fbc, value and currency', async (gateway, n) => {
     const fbclid = `IwAR${gateway}Click${n}xYz`;
     const click = await p.click(fbclid);

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bearer, buildTestApp, createTenantViaApi, type TestApp } from '../support/app.ts';
 import type { StoreKind } from '../support/databases.ts';
-import { signedHotmart, signedKiwify, signedStripe, type SignedDelivery } from '../support/signed-webhooks.ts';
+import { signedWebhook } from '../support/signed-webhooks.ts';
 import { webhookBody, type BenchGateway, type SaleFacts } from '../../bench/match/gateway-bodies.ts';
 import { startMetaSandbox, type RunningMetaSandbox, type SandboxFaults } from '../../src/sandbox/meta/index.ts';
 import { startQueueWorker, type RunningWorker } from '../../src/workers/queue-runner.ts';
@@ -13,7 +13,14 @@ import { dispatchWorkerDeps, runDispatchWorker } from '../../src/workers/dispatc
 import type { RetryPolicy } from '../../src/domain/meta/index.ts';
 
 export const PIXEL_ID = '1234567890';
-export const SECRETS = { hottok: 'hottok-e2e-0123456789', kiwify: 'kiwify-token-e2e-987', stripe: 'whsec_e2e_secret_123' };
+export const SECRETS = { hottok: 'hottok-e2e-0123456789', kiwify: 'kiwify-token-e2e-987', stripe: 'whsec_e2e_secret_123', eduzz: 'eduzz-key-e2e-456' };
+/** The connection body of every gateway (PUT /api/v1/connections/{gateway}); a gateway left out does not compile. */
+export const GATEWAY_CONNECTIONS: { readonly [G in BenchGateway]: object } = {
+  hotmart: { hottok: SECRETS.hottok },
+  kiwify: { token: SECRETS.kiwify },
+  stripe: { webhookSecret: SECRETS.stripe },
+  eduzz: { webhookSecret: SECRETS.eduzz },
+};
 /** Retries in tens of milliseconds instead of seconds, so fault tests finish quickly; same 24 h bound. */
 export const FAST_RETRIES: RetryPolicy = { baseMs: 50, capMs: 400, maxTotalMs: 24 * 3_600_000, minDelayMs: 20 };
 
@@ -46,9 +53,7 @@ export async function startPipeline(
   };
   const connectMeta = (accessToken: string) => put('meta', { pixelId: PIXEL_ID, accessToken, testEventCode: 'TEST42' });
   await connectMeta(options.metaToken ?? 'EAAB-e2e-good-token');
-  await put('hotmart', { hottok: SECRETS.hottok });
-  await put('kiwify', { token: SECRETS.kiwify });
-  await put('stripe', { webhookSecret: SECRETS.stripe });
+  for (const [gateway, body] of Object.entries(GATEWAY_CONNECTIONS)) await put(gateway, body);
 
   const workers: RunningWorker[] = [
     startQueueWorker({
@@ -74,13 +79,6 @@ export async function startPipeline(
     ),
   ];
 
-  const signed = (gateway: BenchGateway, body: unknown): SignedDelivery =>
-    gateway === 'hotmart'
-      ? signedHotmart(tenant.id, SECRETS.hottok, body)
-      : gateway === 'kiwify'
-        ? signedKiwify(tenant.id, SECRETS.kiwify, body)
-        : signedStripe(tenant.id, SECRETS.stripe, body);
-
   return {
     t,
     app: t.app,
@@ -99,7 +97,7 @@ export async function startPipeline(
       return { id: body.id, sessionId: body.sessionId, fbc: body.fbc, sck: body.decorate.sck, clientReferenceId: body.decorate.client_reference_id };
     },
     async deliver(gateway, sale) {
-      const d = signed(gateway, webhookBody(gateway, 'purchase', sale));
+      const d = signedWebhook(gateway, tenant.id, GATEWAY_CONNECTIONS[gateway], webhookBody(gateway, 'purchase', sale));
       const res = await t.app.inject({ method: 'POST', url: d.url, headers: d.headers, payload: d.body });
       if (res.statusCode !== 200) throw new Error(`${gateway} webhook: ${res.statusCode} ${res.body}`);
       return res.json().id as string;
@@ -122,7 +120,7 @@ export async function startPipeline(
 }
 
 export function sale(gateway: BenchGateway, n: number, sck: string | null, overrides: Partial<SaleFacts> = {}): SaleFacts {
-  const transactionId = gateway === 'stripe' ? `pi_e2e${n}${Date.now()}` : `${gateway === 'hotmart' ? 'HP' : 'KW'}${Date.now()}${n}`;
+  const transactionId = gateway === 'stripe' ? `pi_e2e${n}${Date.now()}` : `${gateway === 'hotmart' ? 'HP' : gateway === 'eduzz' ? 'ED' : 'KW'}${Date.now()}${n}`;
   return {
     transactionId,
     deliveryId: `${gateway === 'stripe' ? 'evt_' : 'dl-'}${transactionId}`,

@@ -3,7 +3,9 @@
 // code does not have, and a code entry the table does not list, both fail.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { eduzzEventKinds } from './eduzz/eduzz-status-map.ts';
 import { hotmartEventKinds } from './hotmart/hotmart-status-map.ts';
+import { gatewayNames } from './gateway-registry.ts';
 import { kiwifyEventKinds, kiwifyOrderStatusKinds } from './kiwify/kiwify-status-map.ts';
 import { stripeEventHandlers } from './stripe/stripe-event-map.ts';
 import { PAID_INVOICE_KINDS } from './stripe/convert-billing-objects.ts';
@@ -34,6 +36,11 @@ describe('docs/conversions.md', () => {
   it('Kiwify: every event type and its kind', () => sameMap('kiwify-events', kiwifyEventKinds));
   it('Kiwify: every order status and its kind', () => sameMap('kiwify-statuses', kiwifyOrderStatusKinds));
   it('Stripe: every invoice billing reason and its kind', () => sameMap('stripe-billing-reasons', PAID_INVOICE_KINDS));
+  it('Eduzz: every event and its kind, as the status map has them', () => sameMap('eduzz', eduzzEventKinds));
+
+  it('every registered gateway has a checked table', () => {
+    for (const gateway of gatewayNames) expect(doc, gateway).toContain(`<!-- checked:${gateway}`);
+  });
 
   it('Stripe: the converted events are exactly the ones the event map converts; the rest are evidence only', () => {
     const documented = table('stripe-events').map(([event]) => event);

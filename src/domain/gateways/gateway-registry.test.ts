@@ -9,7 +9,7 @@ describe('gatewayRegistry', () => {
   });
 
   it('lists exactly the supported gateways', () => {
-    expect([...gatewayNames].sort()).toEqual(['hotmart', 'kiwify', 'stripe']);
+    expect([...gatewayNames].sort()).toEqual(['eduzz', 'hotmart', 'kiwify', 'stripe']);
   });
 
   it.each(['', 'HOTMART', 'paypal', '__proto__', 'constructor', 'toString', 'hotmart '])('getGateway(%j) is undefined', (name) => {

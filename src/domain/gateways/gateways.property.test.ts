@@ -12,10 +12,11 @@ const secretsFor: { [G in keyof GatewaySecrets]: fc.Arbitrary<GatewaySecrets[G]>
   hotmart: fc.record({ hottok: fc.string() }),
   kiwify: fc.record({ token: fc.string() }),
   stripe: fc.record({ webhookSecrets: fc.array(fc.string(), { maxLength: 3 }) }),
+  eduzz: fc.record({ webhookSecrets: fc.array(fc.string(), { maxLength: 3 }) }),
 };
 
 const headerValue = fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 3 }), fc.constant(undefined));
-const headerNames = fc.oneof(fc.constantFrom('x-hotmart-hottok', 'stripe-signature', 'content-type', 'authorization'), fc.string());
+const headerNames = fc.oneof(fc.constantFrom('x-hotmart-hottok', 'stripe-signature', 'x-signature', 'content-type', 'authorization'), fc.string());
 
 const arbitraryRequest: fc.Arbitrary<WebhookRequest> = fc.record({
   rawBody: fc.oneof(
@@ -82,9 +83,11 @@ describe.each(gatewayNames)('%s: never throws', (name) => {
 
   it('redaction returns strings and hides signatures', () => {
     fc.assert(fc.property(arbitraryRequest, (req) => {
-      const headers = gateway.redactHeaders({ ...req.headers, 'stripe-signature': 't=1,v1=ab', 'x-hotmart-hottok': 'secret' });
+      const headers = gateway.redactHeaders({ ...req.headers, 'stripe-signature': 't=1,v1=ab', 'x-hotmart-hottok': 'secret', 'x-signature': 'ab' });
       expect(headers['stripe-signature']).toBe('[redacted]');
       expect(headers['x-hotmart-hottok']).toBe('[redacted]');
+      expect(headers['x-signature']).toBe('[redacted]');
+      for (const name of gateway.secretNames.headers) expect(gateway.redactHeaders({ [name]: 'secret' })[name]).toBe('[redacted]');
       expect(gateway.redactQuery({ ...req.query, signature: 'abc' })['signature']).toBe('[redacted]');
       expect(Buffer.isBuffer(gateway.redactRawBody(req.rawBody))).toBe(true);
     }), { numRuns: 100 });
@@ -115,6 +118,15 @@ describe('a signature for one body never verifies another', () => {
       const header = Stripe.webhooks.generateTestHeaderString({ payload: signed, secret, timestamp: Math.floor(receivedAt.getTime() / 1000) });
       const req = { rawBody: sent, headers: { 'stripe-signature': header }, query: {}, receivedAt };
       expect(gatewayRegistry.stripe.verify(req, { webhookSecrets: [secret] }).ok).toBe(false);
+    }), { numRuns: 500 });
+  });
+
+  it('eduzz', () => {
+    fc.assert(fc.property(twoBodies, fc.string({ minLength: 1 }).filter((key) => key.trim() !== ''), ([signed, sent], key) => {
+      const signature = createHmac('sha256', key.trim()).update(Buffer.from(signed)).digest('hex');
+      const req = { rawBody: Buffer.from(sent), headers: { 'x-signature': signature }, query: {}, receivedAt: new Date() };
+      expect(gatewayRegistry.eduzz.verify(req, { webhookSecrets: [key] }).ok).toBe(false);
+      expect(gatewayRegistry.eduzz.verify({ ...req, rawBody: Buffer.from(signed) }, { webhookSecrets: [key] }).ok).toBe(true);
     }), { numRuns: 500 });
   });
 

@@ -3,6 +3,8 @@
 export type {
   Buyer,
   ConversionKind,
+  GatewayConnection,
+  GatewayDefinition,
   GatewayModule,
   GatewayName,
   GatewaySecrets,

@@ -1,6 +1,7 @@
 // Guards the per-gateway status tables against the kinds the hub promises (brief + protocols.md).
 import { describe, expect, it } from 'vitest';
 import { hotmartKindFor } from './hotmart/hotmart-status-map.ts';
+import { eduzzKindFor } from './eduzz/eduzz-status-map.ts';
 import { kiwifyKindFor } from './kiwify/kiwify-status-map.ts';
 import { stripeHandlerFor } from './stripe/stripe-event-map.ts';
 
@@ -68,5 +69,39 @@ describe('Stripe event -> handler', () => {
     ['hasOwnProperty', undefined],
   ])('%s -> %s', (type, handler) => {
     expect(stripeHandlerFor(type)).toBe(handler);
+  });
+});
+
+describe('Eduzz event -> kind', () => {
+  it.each([
+    ['myeduzz.invoice_paid', 'purchase'],
+    ['myeduzz.invoice_opened', 'pending'],
+    ['myeduzz.invoice_waiting_payment', 'subscription_past_due'],
+    ['myeduzz.invoice_overdue', 'subscription_past_due'],
+    ['myeduzz.invoice_canceled', 'cancellation'],
+    ['myeduzz.invoice_expired', 'cancellation'],
+    ['myeduzz.invoice_refused', 'cancellation'],
+    ['myeduzz.invoice_refunded', 'refund'],
+    ['myeduzz.invoice_chargeback', 'chargeback'],
+    ['myeduzz.invoice_waiting_refund', null],
+    ['myeduzz.invoice_recovering', null],
+    ['myeduzz.invoice_scheduled', null],
+    ['myeduzz.invoice_negotiated', null],
+    ['myeduzz.invoice_negotiatied', null], // as the published example spells it
+    ['myeduzz.commission_processed', null],
+    ['myeduzz.contract_created', null],
+    ['myeduzz.contract_updated', null],
+    ['ping', null],
+    ['nutror.lesson_started', null], // another Eduzz app: no sales
+    ['blinket.attendance_added', null],
+    ['alpaclass.student_created', null],
+    ['myeduzz.something_new', undefined],
+    ['nutror', undefined],
+    ['nutror.', undefined],
+    ['hotmart.invoice_paid', undefined],
+    ['MYEDUZZ.INVOICE_PAID', undefined],
+    ['toString', undefined],
+  ])('%s -> %s', (event, kind) => {
+    expect(eduzzKindFor(event)).toBe(kind);
   });
 });

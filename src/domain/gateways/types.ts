@@ -1,6 +1,11 @@
 // The shapes every gateway module speaks. A gateway turns one signed HTTP delivery into zero or
 // more NormalizedConversions; the pipeline never looks at a gateway's own payload again.
 //
+// A gateway module also says how a seller connects it (`connection`: the PUT body's schema and what of
+// it is sealed) and which of its header and field names carry secrets (redacted from logs). The
+// gateway names and their secrets' types are derived from the registry (gateway-registry.ts), so
+// adding a gateway is one folder and one registry line.
+//
 // Terminology:
 //   delivery     one HTTP POST from a gateway (retries of it carry the same deliveryId)
 //   conversion   one business fact about a payment (purchase, refund, …), deduped on
@@ -8,7 +13,11 @@
 //                (Hotmart APPROVED then COMPLETE; Stripe checkout.session.completed then
 //                payment_intent.succeeded) collapse to one conversion.
 
-export type GatewayName = 'hotmart' | 'kiwify' | 'stripe';
+import type { z } from 'zod';
+import type { gatewayRegistry } from './gateway-registry.ts';
+
+/** A registered gateway, by the name used in /webhooks/{gateway} and /connections/{gateway}. */
+export type GatewayName = keyof typeof gatewayRegistry;
 
 export type ConversionKind =
   | 'purchase'
@@ -64,11 +73,10 @@ export interface NormalizedConversion {
   paymentMethod?: string;
 }
 
-export type GatewaySecrets = {
-  hotmart: { hottok: string };
-  kiwify: { token: string };
-  stripe: { webhookSecrets: string[] };
-};
+/** What is sealed for each gateway's connection (and handed to its verify), per its own module. */
+export type GatewaySecrets = { [G in GatewayName]: SecretsOf<(typeof gatewayRegistry)[G]> };
+
+type SecretsOf<M> = M extends GatewayDefinition<string, infer S> ? S : never;
 
 export interface WebhookRequest {
   rawBody: Buffer;
@@ -88,10 +96,25 @@ export type ParseResult =
     }
   | { ok: false; reason: string }; // signed but not understood -> stored raw, flagged unprocessable
 
-export interface GatewayModule<G extends GatewayName = GatewayName> {
-  name: G;
+/**
+ * How a seller connects a gateway: the body of PUT /api/v1/connections/{gateway} (a zod schema whose
+ * fields carry descriptions and examples for /docs) and what of it is sealed.
+ */
+export interface GatewayConnection<S, B = unknown> {
+  body: z.ZodType<B>;
+  /** A valid body, for /docs and for the tests that connect every registered gateway. */
+  example: B;
+  /** The secret to seal (what verify receives) and the value whose last characters are shown as its hint. */
+  secretOf(body: B): { secret: S; hintOf: string };
+}
+
+/** One gateway, with its secrets' type S. Modules declare themselves with this; callers use GatewayModule. */
+export interface GatewayDefinition<N extends string, S> {
+  name: N;
+  /** How sellers write its name ("Hotmart"), in route summaries and messages. */
+  label: string;
   /** Constant-time comparisons (crypto.timingSafeEqual or the vendor library's equivalent). */
-  verify(req: WebhookRequest, secrets: GatewaySecrets[G]): VerifyResult;
+  verify(req: WebhookRequest, secrets: S): VerifyResult;
   /** Must never throw on any input. */
   parse(req: WebhookRequest): ParseResult;
   /** Evidence copy with secrets removed (hottok, signature, stripe-signature, authorization, cookie). */
@@ -99,10 +122,21 @@ export interface GatewayModule<G extends GatewayName = GatewayName> {
   /** Evidence copy of the query string; Kiwify carries its signature there. */
   redactQuery(query: WebhookRequest['query']): Record<string, string>;
   /**
-   * The body to keep as raw evidence. Byte-exact for gateways whose body is signed (a replay must
-   * verify again); Hotmart legacy bodies carry the account hottok, which is blanked.
+   * The body to keep as raw evidence: byte for byte, unless it repeats an account secret (Hotmart's
+   * legacy hottok), which is blanked. Signature headers are not kept, so no stored body is verified again.
    */
   redactRawBody(rawBody: Buffer): Buffer;
   /** Whether its payment conversions carry `netValue` (a mapping may ask for the seller's net only then). */
   statesNetValue: boolean;
+  /** Declared with its own body type (GatewayConnection<S, Body>); callers see the body as unknown until parsed. */
+  connection: GatewayConnection<S>;
+  /**
+   * Lower-case names of the request headers that carry its secret or signature, and the names of the
+   * fields that hold a secret in its connection body, its sealed secret or its payloads: the logger
+   * redacts all of them (src/lib/logger.ts).
+   */
+  secretNames: { headers: readonly string[]; fields: readonly string[] };
 }
+
+/** A registered gateway's module, its secrets typed by name. */
+export type GatewayModule<G extends GatewayName = GatewayName> = GatewayDefinition<G, GatewaySecrets[G]>;

@@ -1,15 +1,15 @@
-// Connecting a gateway: its webhook secret sealed at rest, and the webhook URL the seller pastes in
-// the gateway — with a warning when that URL is local, because the gateway could never reach it.
+// Connecting a gateway: the body checked against the gateway module's own connection schema, its secret
+// sealed at rest, and the webhook URL the seller pastes in the gateway — with a warning when that URL is
+// local, because the gateway could never reach it. Nothing here names a gateway: each module says what
+// its connection takes and seals (src/domain/gateways/<gateway>/index.ts, `connection`).
 import type { OperationContext } from '../context.ts';
-import { fail, ok, type Outcome } from '../outcome.ts';
-import type { GatewayName } from '../../domain/gateways/types.ts';
+import { fail, fieldErrors, ok, type Outcome } from '../outcome.ts';
+import { gatewayRegistry } from '../../domain/gateways/gateway-registry.ts';
+import type { GatewayConnection, GatewayName } from '../../domain/gateways/types.ts';
 import type { Message } from '../../i18n/index.ts';
 import { upsertConnection } from '../../store/connections.ts';
 import { findTenant } from '../../store/tenants.ts';
 import { localUrlWarning, webhookUrl } from '../tenants/describe-tenant.ts';
-
-/** The request body of each gateway, already validated by its schema. */
-export type GatewayCredentials = { hotmart: { hottok: string }; kiwify: { token: string }; stripe: { webhookSecret: string | string[] } };
 
 export interface ConnectedGateway {
   kind: GatewayName;
@@ -19,15 +19,22 @@ export interface ConnectedGateway {
   warning: Message | null;
 }
 
-export async function connectGatewayOperation<G extends GatewayName>(
+export async function connectGatewayOperation(
   ctx: OperationContext & { baseUrl: string },
   tenantId: string,
-  gateway: G,
-  credentials: GatewayCredentials[G],
+  gateway: GatewayName,
+  body: unknown,
 ): Promise<Outcome<ConnectedGateway>> {
+  // Every module's connection, seen through what they have in common: a schema and what it seals.
+  const connection: GatewayConnection<unknown> = gatewayRegistry[gateway].connection;
+  const parsed = connection.body.safeParse(body);
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error.issues);
+    return fail('invalid', 'validation-error', 'problem.validation', undefined, errors);
+  }
   if (!(await findTenant(ctx.store.db, tenantId))) return fail('not_found', 'not-found', 'problem.noSuchTenant');
-  const { secret, hintOf } = sealable(gateway, credentials);
-  const conn = await upsertConnection(ctx.store.db, ctx.box, tenantId, { kind: gateway, settings: {}, secret, hintOf });
+  const { secret, hintOf } = connection.secretOf(parsed.data);
+  const conn = await upsertConnection(ctx.store.db, ctx.box, tenantId, { kind: gateway, settings: {}, secret: secret as Record<string, unknown>, hintOf });
   return ok({
     kind: gateway,
     configured: true,
@@ -35,23 +42,4 @@ export async function connectGatewayOperation<G extends GatewayName>(
     webhookUrl: webhookUrl(ctx.baseUrl, gateway, tenantId),
     warning: localUrlWarning(ctx.baseUrl) ?? null,
   });
-}
-
-/** What is sealed for each gateway, and which value's last characters are shown as the hint. */
-function sealable(gateway: GatewayName, credentials: GatewayCredentials[GatewayName]): { secret: Record<string, unknown>; hintOf: string } {
-  switch (gateway) {
-    case 'hotmart': {
-      const { hottok } = credentials as GatewayCredentials['hotmart'];
-      return { secret: { hottok }, hintOf: hottok };
-    }
-    case 'kiwify': {
-      const { token } = credentials as GatewayCredentials['kiwify'];
-      return { secret: { token }, hintOf: token };
-    }
-    case 'stripe': {
-      // A list lets the seller rotate: Stripe signs with every secret it has during a roll.
-      const webhookSecrets = ([] as string[]).concat((credentials as GatewayCredentials['stripe']).webhookSecret);
-      return { secret: { webhookSecrets }, hintOf: webhookSecrets.at(-1) ?? '' };
-    }
-  }
 }

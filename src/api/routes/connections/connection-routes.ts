@@ -9,43 +9,16 @@ import { requestLocale } from '../../plugins/error-handler.ts';
 import { valueOf } from '../../operation-problem.ts';
 import { jsonResponse, problemResponse, problemResponses, secretKeyAuth } from '../../schemas.ts';
 import { publicBaseUrl } from '../../public-url.ts';
-import { connectGatewayOperation, type GatewayCredentials } from '../../../operations/gateways/connect-gateway.ts';
+import { connectGatewayOperation } from '../../../operations/gateways/connect-gateway.ts';
+import { gatewayNames, gatewayRegistry } from '../../../domain/gateways/gateway-registry.ts';
+import type { GatewayName } from '../../../domain/gateways/types.ts';
 import { say, type Locale, type Message } from '../../../i18n/index.ts';
 import { connectMetaOperation, metaConnectionInput } from '../../../operations/meta/connect-meta.ts';
 import { metaTestInput, sendMetaTestEventOperation, TEST_EVENT_NAMES } from '../../../operations/meta/send-test-event.ts';
 
-const secretString = z.string().trim().min(1).max(2048);
-
-const gatewayBodies = {
-  hotmart: z
-    .object({
-      hottok: secretString
-        .describe('The hottok: Hotmart → Tools → Webhook (API and notifications) → your configuration; sent by Hotmart in X-HOTMART-HOTTOK')
-        .meta({ example: 'h0tT0kExAmPlE9f8e7d6c5b4a3' }),
-    })
-    .describe('Hotmart webhook credentials'),
-  kiwify: z
-    .object({
-      token: secretString
-        .describe('The webhook token shown when the webhook is created in Kiwify (Apps → Webhooks); it signs every delivery')
-        .meta({ example: 'kwfy7x9q2m4n6p8r' }),
-    })
-    .describe('Kiwify webhook credentials'),
-  stripe: z
-    .object({
-      webhookSecret: z
-        .union([secretString, z.array(secretString).min(1).max(5)])
-        .describe("The endpoint's signing secret (Stripe Dashboard → Developers → Webhooks → your endpoint), or up to 5 while a rolled secret overlaps")
-        .meta({ example: 'whsec_3fA9kLmN0pQrStUvWxYz12345678' }),
-    })
-    .describe('Stripe webhook credentials'),
-} as const;
-
-const GATEWAY_NAMES = { hotmart: 'Hotmart', kiwify: 'Kiwify', stripe: 'Stripe' } as const;
-
 const gatewayResult = z
   .object({
-    kind: z.enum(['hotmart', 'kiwify', 'stripe']).describe('The gateway').meta({ example: 'hotmart' }),
+    kind: z.enum(gatewayNames as [GatewayName, ...GatewayName[]]).describe('The gateway').meta({ example: 'hotmart' }),
     configured: z.literal(true).describe('Always true: the secret is stored sealed and never returned'),
     hint: z.string().describe('Last characters of the secret, to recognise it').meta({ example: '…e7d6' }),
     webhookUrl: z
@@ -216,30 +189,27 @@ export function connectionRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       },
     );
 
-    for (const gateway of ['hotmart', 'kiwify', 'stripe'] as const) {
+    // One route per registered gateway, its body the module's own connection schema.
+    for (const gateway of gatewayNames) {
+      const { label, connection } = gatewayRegistry[gateway];
       app.put(
         `/api/v1/connections/${gateway}`,
         {
           schema: {
-            summary: `Connect ${GATEWAY_NAMES[gateway]} webhooks`,
-            description: `Stores the ${GATEWAY_NAMES[gateway]} webhook secret sealed and answers the webhook URL to paste in ${GATEWAY_NAMES[gateway]}.`,
+            summary: `Connect ${label} webhooks`,
+            description: `Stores the ${label} webhook secret sealed and answers the webhook URL to paste in ${label}.`,
             tags: ['connections'],
             security: secretKeyAuth,
-            body: gatewayBodies[gateway],
+            body: connection.body,
             response: {
-              200: jsonResponse(`${GATEWAY_NAMES[gateway]} connected: the webhook URL to paste in ${GATEWAY_NAMES[gateway]}`, gatewayResult),
+              200: jsonResponse(`${label} connected: the webhook URL to paste in ${label}`, gatewayResult),
               ...problemResponses(400, 401, 413),
             },
           },
         },
         async (request) => {
           const connected = valueOf(
-            await connectGatewayOperation(
-              { ...deps, baseUrl: publicBaseUrl(deps.config, request) },
-              tenantOf(request).id,
-              gateway,
-              request.body as GatewayCredentials[typeof gateway],
-            ),
+            await connectGatewayOperation({ ...deps, baseUrl: publicBaseUrl(deps.config, request) }, tenantOf(request).id, gateway, request.body),
           );
           const { warning, ...rest } = connected;
           return { ...rest, warning: warning ? say(requestLocale(request), warning) : null };

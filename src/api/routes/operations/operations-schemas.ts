@@ -3,10 +3,12 @@
 import { z } from 'zod';
 import { EXAMPLE } from '../../schemas.ts';
 import { QUEUE_NAMES } from '../../../queue/queue.ts';
+import { gatewayNames } from '../../../domain/gateways/gateway-registry.ts';
+import type { GatewayName } from '../../../domain/gateways/types.ts';
 
 export const eventTypes = z.enum(['click', 'pageview', 'initiate_checkout', 'lead', 'webhook']);
 export const eventStatuses = z.enum(['received', 'processed', 'matched', 'unmatched', 'dispatched', 'failed', 'unprocessable', 'rejected']);
-export const gateways = z.enum(['hotmart', 'kiwify', 'stripe']);
+export const gateways = z.enum(gatewayNames as [GatewayName, ...GatewayName[]]);
 export const queueNames = z.enum(QUEUE_NAMES as [string, ...string[]]);
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -36,7 +38,7 @@ export const eventQuery = z.object({
 const eventItem = z.object({
   id: z.string().meta({ description: 'The event id; `GET /api/v1/events/{id}` tells its whole story', examples: [EXAMPLE.eventId] }),
   type: eventTypes.meta({ description: TYPE, examples: ['webhook'] }),
-  gateway: z.string().nullable().meta({ description: 'The gateway of a webhook (hotmart, kiwify, stripe); null for tracking events', examples: ['hotmart'] }),
+  gateway: z.string().nullable().meta({ description: `The gateway of a webhook (${gatewayNames.join(', ')}); null for tracking events`, examples: ['hotmart'] }),
   occurredAt: time('When it happened: the time the tracking call gave, or when the webhook arrived', EXAMPLE.occurredAt),
   receivedAt: time('When the hub stored it; the list is ordered by this, newest first', EXAMPLE.receivedAt),
   status: eventStatuses.meta({ description: STATUS, examples: ['dispatched'] }),

@@ -9,9 +9,14 @@ import { constantTimeEqualText } from '../shared/constant-time-equal.ts';
 import { singleHeader } from '../shared/header-value.ts';
 import { asText } from '../shared/json-value.ts';
 import { readJsonObjectBody } from '../shared/read-json-body.ts';
-import type { GatewaySecrets, VerifyResult, WebhookRequest } from '../types.ts';
+import type { VerifyResult, WebhookRequest } from '../types.ts';
 
 export const HOTTOK_HEADER = 'x-hotmart-hottok';
+
+/** What a Hotmart connection seals. */
+export interface HotmartSecrets {
+  hottok: string;
+}
 
 function presentedHottok(req: WebhookRequest): string | undefined {
   const header = singleHeader(req.headers, HOTTOK_HEADER);
@@ -20,7 +25,7 @@ function presentedHottok(req: WebhookRequest): string | undefined {
   return body.ok ? asText(body.value['hottok']) : undefined;
 }
 
-export function verifyHotmartSignature(req: WebhookRequest, secrets: GatewaySecrets['hotmart']): VerifyResult {
+export function verifyHotmartSignature(req: WebhookRequest, secrets: HotmartSecrets): VerifyResult {
   const expected = secrets.hottok.trim();
   if (expected === '') return { ok: false, reason: 'no Hotmart hottok is configured for this connection' };
   const presented = presentedHottok(req);

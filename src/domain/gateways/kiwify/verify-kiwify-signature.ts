@@ -6,23 +6,20 @@
 // with the signature in the body, computed over JSON.stringify(order) (seen in public code, e.g.
 // betiol/shopee-video-downloader CONFIGURE_SECRET_AGORA.md). Accepted only when the query carries
 // no signature; the HMAC still proves the token.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { hexDigestMatches, hmacDigest } from '../shared/hmac-hex.ts';
 import { asRecord, asText } from '../shared/json-value.ts';
 import { readJsonObjectBody } from '../shared/read-json-body.ts';
-import type { GatewaySecrets, VerifyResult, WebhookRequest } from '../types.ts';
+import type { VerifyResult, WebhookRequest } from '../types.ts';
 
-const HEX_SHA1 = /^[0-9a-f]{40}$/i;
-
-function hmacSha1(token: string, message: Buffer | string): Buffer {
-  return createHmac('sha1', token).update(message).digest();
+/** What a Kiwify connection seals: the webhook's token. */
+export interface KiwifySecrets {
+  token: string;
 }
 
-function matches(presentedHex: string, expected: Buffer): boolean {
-  if (!HEX_SHA1.test(presentedHex)) return false;
-  return timingSafeEqual(Buffer.from(presentedHex, 'hex'), expected);
-}
+const hmacSha1 = (token: string, message: Buffer | string): Buffer => hmacDigest('sha1', token, message);
+const matches = (presentedHex: string, expected: Buffer): boolean => hexDigestMatches('sha1', presentedHex, expected);
 
-export function verifyKiwifySignature(req: WebhookRequest, secrets: GatewaySecrets['kiwify']): VerifyResult {
+export function verifyKiwifySignature(req: WebhookRequest, secrets: KiwifySecrets): VerifyResult {
   // "Se o webhook não tiver token, a assinatura é calculada com uma chave vazia e não prova nada."
   if (secrets.token === '') return { ok: false, reason: 'no Kiwify webhook token is configured for this connection' };
 

@@ -15,7 +15,8 @@
 import Stripe from 'stripe';
 import { singleHeader } from '../shared/header-value.ts';
 import { decodeUtf8Strict } from '../shared/read-json-body.ts';
-import type { GatewaySecrets, VerifyResult, WebhookRequest } from '../types.ts';
+import type { RotatingSecrets } from '../shared/connection-secret.ts';
+import type { VerifyResult, WebhookRequest } from '../types.ts';
 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
 export const STRIPE_TOLERANCE_SECONDS = 300;
@@ -47,7 +48,7 @@ function signedTimestamp(header: string): number {
   return timestamp;
 }
 
-export function verifyStripeSignature(req: WebhookRequest, secrets: GatewaySecrets['stripe']): VerifyResult {
+export function verifyStripeSignature(req: WebhookRequest, secrets: RotatingSecrets): VerifyResult {
   const configured = secrets.webhookSecrets.map((secret) => secret.trim()).filter((secret) => secret !== '');
   if (configured.length === 0) return { ok: false, reason: 'no Stripe webhook secret is configured for this connection' };
   const header = singleHeader(req.headers, STRIPE_SIGNATURE_HEADER);
