@@ -11,12 +11,31 @@ export interface MetricsListener {
   close(): Promise<void>;
 }
 
-export async function startMetricsListener(metrics: Metrics, options: { port: number; host: string }): Promise<MetricsListener> {
+/** How long a rendered scrape is served again: rendering costs about a millisecond of the event loop. */
+export const METRICS_RENDER_EVERY_MS = 1_000;
+
+export async function startMetricsListener(
+  metrics: Metrics,
+  options: { port: number; host: string; renderEveryMs?: number },
+): Promise<MetricsListener> {
+  // However many scrapers ask (one per Prometheus replica, or someone scraping in a loop), the registry is
+  // rendered at most once a `renderEveryMs`: the answers in between are the same text, at most that old.
+  const renderEvery = options.renderEveryMs ?? METRICS_RENDER_EVERY_MS;
+  let rendered: { at: number; text: Promise<string> } | undefined;
+  const render = () => {
+    const now = Date.now();
+    if (!rendered || now - rendered.at >= renderEvery) {
+      const text = metrics.registry.metrics();
+      rendered = { at: now, text };
+      text.catch(() => (rendered = undefined));
+    }
+    return rendered.text;
+  };
   // Scrapers send a bare GET within milliseconds: a client slower than these bounds is dropped.
   const server = createServer({ headersTimeout: 5_000, requestTimeout: 10_000, connectionsCheckingInterval: 2_000 }, (req, res) => {
     const path = req.url?.split('?')[0];
     if (req.method === 'GET' && path === '/metrics') {
-      metrics.registry.metrics().then(
+      render().then(
         (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
         () => res.writeHead(500).end(),
       );

@@ -33,7 +33,8 @@ describe('GET /metrics after real work', () => {
     const queue = p.t.deps.queue;
     const counted = { ...queue, depth: (q: Parameters<typeof queue.depth>[0]) => (depthReads++, queue.depth(q)) };
     gauges = startSharedGaugeRefresh({ store: p.t.store, queue: counted, metrics: p.t.deps.metrics }, { everyMs: 3_600_000 });
-    listener = await startMetricsListener(p.t.deps.metrics, { port: 0, host: '127.0.0.1' });
+    // renderEveryMs 0: every scrape renders, so each assertion sees the work just done.
+    listener = await startMetricsListener(p.t.deps.metrics, { port: 0, host: '127.0.0.1', renderEveryMs: 0 });
   });
   afterAll(async () => {
     await listener?.close();
