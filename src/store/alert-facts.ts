@@ -1,11 +1,13 @@
 // The facts the alert rules read (src/domain/alerts/alert-rules.ts), one query per rule per tenant,
 // each bounded by its time window so a pass costs the same on a tenant with years of history. Times
 // are compared with the evaluator's clock (`now`), not the database's, so tests can move it.
+import { gatewayNames } from '../domain/gateways/gateway-registry.ts';
 import { sql } from 'kysely';
 import type { Db } from './connect.ts';
 import { META_EVENT_AGE_LIMIT_MS, PAID_SALE_KINDS, type AlertFacts, type AlertThresholds } from '../domain/alerts/index.ts';
 
-const GATEWAY_KINDS = ['hotmart', 'kiwify', 'stripe'];
+/** Connection kinds that are gateways: every registered one. */
+const GATEWAY_KINDS: string[] = [...gatewayNames];
 
 export interface WatchedTenant {
   id: string;

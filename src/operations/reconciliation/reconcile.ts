@@ -3,6 +3,8 @@
 // and which identifiers the accepted events carried. Computed from the stored facts on every call
 // (src/store/reconciliation.ts); docs/operations.md ("Reconciliation") says how each figure is made.
 // GET /api/v1/reconciliation and `hub reconcile` both run this.
+import { gatewayNames } from '../../domain/gateways/gateway-registry.ts';
+import type { GatewayName } from '../../domain/gateways/types.ts';
 import { z } from 'zod';
 import type { OperationContext } from '../context.ts';
 import { fail, fieldErrors, ok, type Outcome } from '../outcome.ts';
@@ -22,7 +24,8 @@ import {
 } from '../../store/reconciliation.ts';
 
 export const GRANULARITIES = ['hour', 'day'] as const;
-export const RECONCILIATION_GATEWAYS = ['hotmart', 'kiwify', 'stripe'] as const;
+/** Every registered gateway (a new one is reconciled without a change here). */
+export const RECONCILIATION_GATEWAYS = gatewayNames as [GatewayName, ...GatewayName[]];
 /** The longest range per granularity, in days. */
 export const MAX_RANGE_DAYS: Record<Granularity, number> = { hour: 31, day: 366 };
 /** A day-saving change can make a range of whole local days one hour longer than its days. */
