@@ -91,7 +91,7 @@ export async function runMatchBench(options: BenchOptions): Promise<BenchReport>
 function eventRow(d: Delivery, tenantId: string, sessions: SessionMemoryCache): { event: NewEvent; enqueue: boolean } {
   if (d.kind === 'track') {
     const t = d.track;
-    const built = buildTrackingEvent(t.request, { type: t.type, now: t.at, userAgent: t.userAgent, funnelSlug: 'main', sessions, newId });
+    const built = buildTrackingEvent(t.request, { type: t.type, tenantId, now: t.at, userAgent: t.userAgent, funnelSlug: 'main', sessions, newId });
     return {
       enqueue: true,
       event: {

@@ -52,7 +52,7 @@ const sessions = new SessionMemoryCache();
 const userAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1';
 
 function trackingEvent(type: 'click' | 'initiate_checkout', at: Date, request: TrackRequest, ip: string): NewEvent {
-  const built = buildTrackingEvent(request, { type, now: at, userAgent, funnelSlug: null, sessions, newId });
+  const built = buildTrackingEvent(request, { type, tenantId: tenant.id, now: at, userAgent, funnelSlug: null, sessions, newId });
   return {
     id: built.id, tenant_id: tenant.id, type, gateway: null, delivery_key: built.deliveryKey, occurred_at: built.occurredAt, flags: built.flags,
     payload: JSON.stringify(built.payload), raw_body: null, raw_headers: null, evidence_ref: null, client_ip: ip, user_agent: userAgent, error: null,

@@ -72,6 +72,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Callback hooks, not async ones: these run on every request and need no promise.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // Every answer, errors included: no browser may guess a type other than the one declared (a stored
+    // value echoed in JSON must never be sniffed into HTML or script; issue 15, finding 10).
+    reply.header('x-content-type-options', 'nosniff');
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {

@@ -146,6 +146,8 @@ export interface IdentitiesTable {
   event_id: string;
   source: string;
   seen_at: Timestamp;
+  /** Recorded by a call with the tenant's secret key (migration 0010); public-key calls are unverified. */
+  verified: Generated<boolean>;
 }
 
 export interface ConversionsTable {

@@ -75,17 +75,19 @@ export async function findIdentitySightings(
   const rows = await db
     .selectFrom('identities as i')
     .leftJoin('sessions as s', (j) => j.onRef('s.tenant_id', '=', 'i.tenant_id').onRef('s.id', '=', 'i.session_id'))
-    .select(['i.kind', 'i.visitor_id', 'i.session_id', 'i.seen_at', 'i.source'])
+    .select(['i.kind', 'i.visitor_id', 'i.session_id', 'i.seen_at', 'i.source', 'i.verified'])
     .where('i.tenant_id', '=', tenantId)
     .where('i.kind', '=', kind)
     .where('i.value_hash', '=', valueHash)
     .where('i.seen_at', '>=', range.from)
     .where('i.seen_at', '<=', range.to)
     .where((eb) => eb.or([eb('s.is_bot', 'is', null), eb('s.is_bot', '=', false)]))
+    // Verified first: a flood of public-key claims of one e-mail must not push the seller's own out.
+    .orderBy('i.verified', 'desc')
     .orderBy('i.seen_at', 'desc')
     .limit(200)
     .execute();
-  return rows.map((r) => ({ kind: r.kind, visitorId: r.visitor_id, sessionId: r.session_id, seenAt: new Date(r.seen_at), source: r.source }));
+  return rows.map((r) => ({ kind: r.kind, visitorId: r.visitor_id, sessionId: r.session_id, seenAt: new Date(r.seen_at), source: r.source, verified: r.verified }));
 }
 
 /** The hashed e-mails seen on these sessions. */
@@ -288,22 +290,22 @@ export async function findIdentitySightingsBatch(
   queries: Array<{ tenantId: string; kind: 'email' | 'phone'; valueHash: string; range: TimeRange }>,
 ): Promise<IdentitySighting[][]> {
   if (queries.length === 0) return [];
-  const { rows } = await sql<{ n: string | number; kind: 'email' | 'phone'; visitor_id: string; session_id: string; seen_at: Date; source: string }>`
-    SELECT q.n, x.kind, x.visitor_id, x.session_id, x.seen_at, x.source
+  const { rows } = await sql<{ n: string | number; kind: 'email' | 'phone'; visitor_id: string; session_id: string; seen_at: Date; source: string; verified: boolean }>`
+    SELECT q.n, x.kind, x.visitor_id, x.session_id, x.seen_at, x.source, x.verified
     FROM unnest(${queries.map((q) => q.tenantId)}::text[], ${queries.map((q) => q.kind)}::text[], ${queries.map((q) => q.valueHash)}::text[],
                 ${queries.map((q) => iso(q.range.from))}::timestamptz[], ${queries.map((q) => iso(q.range.to))}::timestamptz[])
       WITH ORDINALITY AS q(t, kind, value_hash, from_at, to_at, n)
     CROSS JOIN LATERAL (
-      SELECT i.kind, i.visitor_id, i.session_id, i.seen_at, i.source
+      SELECT i.kind, i.visitor_id, i.session_id, i.seen_at, i.source, i.verified
       FROM identities i LEFT JOIN sessions s ON s.tenant_id = i.tenant_id AND s.id = i.session_id
       WHERE i.tenant_id = q.t AND i.kind = q.kind AND i.value_hash = q.value_hash
         AND i.seen_at >= q.from_at AND i.seen_at <= q.to_at AND (s.is_bot IS NULL OR s.is_bot = false)
-      ORDER BY i.seen_at DESC LIMIT 200
+      ORDER BY i.verified DESC, i.seen_at DESC LIMIT 200
     ) AS x
-    ORDER BY q.n, x.seen_at DESC`.execute(db);
+    ORDER BY q.n, x.verified DESC, x.seen_at DESC`.execute(db);
   const out = queries.map((): IdentitySighting[] => []);
   for (const r of rows) {
-    out[Number(r.n) - 1]!.push({ kind: r.kind, visitorId: r.visitor_id, sessionId: r.session_id, seenAt: new Date(r.seen_at), source: r.source });
+    out[Number(r.n) - 1]!.push({ kind: r.kind, visitorId: r.visitor_id, sessionId: r.session_id, seenAt: new Date(r.seen_at), source: r.source, verified: r.verified });
   }
   return out;
 }

@@ -1,14 +1,17 @@
 // Guards what the matcher links purchases to: sessions, clicks and hashed identities are upserted from
-// tracking events idempotently (a rerun changes nothing) and independently of processing order.
+// tracking events idempotently (a rerun changes nothing) and independently of processing order; an
+// identity the tenant's server vouched for stays verified; the tracking tenant of a public key or a
+// secret key carries the tenant's own rate limits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS, createTestStore, type TestStore } from '../../test/support/databases.ts';
 import { newId } from '../lib/ids.ts';
-import { SessionMemoryCache, buildTrackingEvent, type TrackRequest, type TrackingEventType } from '../domain/tracking/index.ts';
+import { SessionMemoryCache, buildTrackingEvent, type IdentityAuthority, type TrackRequest, type TrackingEventType } from '../domain/tracking/index.ts';
+import { hashSecretKey } from '../domain/tenancy/api-keys.ts';
 import { sha256Hex } from '../domain/identity/index.ts';
-import { createTenant } from './tenants.ts';
+import { createTenant, updateTenantSettings } from './tenants.ts';
 import { upsertFunnel } from './funnels.ts';
 import { insertEvents } from './events.ts';
-import { clickIdOfEvent, findTrackingTenant, listAllFunnelOrigins, recordTrackingEvent } from './tracking.ts';
+import { clickIdOfEvent, findTrackingTenant, findTrackingTenantBySecretKeyHash, listAllFunnelOrigins, recordTrackingEvent } from './tracking.ts';
 import type { EventRow } from './database.ts';
 
 const T0 = new Date('2026-11-29T12:00:00.000Z');
@@ -18,6 +21,7 @@ describe.each(STORE_KINDS)('tracking store on %s', (kind) => {
   let store: TestStore;
   let tenantId: string;
   let publicKey: string;
+  let secretKey: string;
   const sessions = new SessionMemoryCache();
 
   beforeAll(async () => {
@@ -25,15 +29,24 @@ describe.each(STORE_KINDS)('tracking store on %s', (kind) => {
     const created = await createTenant(store.db, { name: 'Tracking' });
     tenantId = created.tenant.id;
     publicKey = created.publicKey;
+    secretKey = created.secretKey;
   });
   afterAll(async () => {
     await store?.dispose();
   });
 
   /** Stores a tracking event as the API would and returns its row. */
-  async function storeEvent(type: TrackingEventType, request: TrackRequest, at: Date, userAgent = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0'): Promise<EventRow> {
+  async function storeEvent(
+    type: TrackingEventType,
+    request: TrackRequest,
+    at: Date,
+    userAgent = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0',
+    authority: IdentityAuthority = 'public_key',
+  ): Promise<EventRow> {
     const built = buildTrackingEvent({ ...request, occurredAt: at.toISOString() }, {
       type,
+      tenantId,
+      authority,
       now: new Date(at.getTime() + 1000),
       userAgent,
       funnelSlug: 'main',
@@ -161,18 +174,47 @@ describe.each(STORE_KINDS)('tracking store on %s', (kind) => {
     expect(await store.db.selectFrom('identities').select('kind').where('session_id', '=', sessionId).execute()).toEqual([]);
   });
 
+  it('keeps an identity the tenant’s server vouched for verified, whatever public-key calls send later', async () => {
+    const visitorId = newId('vis');
+    const user = { email: 'vouched@example.com' };
+    const server = await storeEvent('lead', { visitorId, url: 'https://lp.example.com/', user }, T0, undefined, 'secret_key');
+    const sessionId = (server.payload as { sessionId: string }).sessionId;
+    const pixel = await storeEvent('lead', { visitorId, sessionId, url: 'https://lp.example.com/', user }, new Date(T0.getTime() + MIN));
+    const elsewhere = await storeEvent('click', { url: 'https://lp.example.com/?fbclid=Forged', user }, new Date(T0.getTime() + 2 * MIN));
+    for (const e of [pixel, server, elsewhere]) await record(e);
+    const rows = await store.db
+      .selectFrom('identities')
+      .select(['session_id', 'verified', 'event_id'])
+      .where('tenant_id', '=', tenantId)
+      .where('value_hash', '=', sha256Hex('vouched@example.com'))
+      .execute();
+    expect(rows).toHaveLength(2);
+    expect(rows.find((r) => r.session_id === sessionId)).toEqual({ session_id: sessionId, verified: true, event_id: pixel.id });
+    expect(rows.find((r) => r.session_id !== sessionId)?.verified).toBe(false);
+  });
+
   it('finds the tenant of a public key with its funnel origins and checkout hosts', async () => {
-    expect(await findTrackingTenant(store.db, publicKey)).toEqual({ tenantId, funnels: [] });
+    const defaults = { perIpPerMinute: null, tenantPerMinute: null };
+    expect(await findTrackingTenant(store.db, publicKey)).toEqual({ tenantId, funnels: [], rateLimits: defaults });
     await upsertFunnel(store.db, tenantId, 'main', { origins: ['https://lp.example.com'], checkoutHosts: ['pay.example-checkout.com'] });
     await upsertFunnel(store.db, tenantId, 'b', { origins: ['https://b.example.com', 'https://lp.example.com'], checkoutHosts: [] });
-    expect(await findTrackingTenant(store.db, publicKey)).toEqual({
+    const expected = {
       tenantId,
       funnels: [
         { slug: 'b', origins: ['https://b.example.com', 'https://lp.example.com'], checkoutHosts: [] },
         { slug: 'main', origins: ['https://lp.example.com'], checkoutHosts: ['pay.example-checkout.com'] },
       ],
-    });
+      rateLimits: defaults,
+    };
+    expect(await findTrackingTenant(store.db, publicKey)).toEqual(expected);
     expect(await findTrackingTenant(store.db, 'hub_pk_nope')).toBeUndefined();
+    // the same by the secret key's hash, for servers that track with it
+    expect(await findTrackingTenantBySecretKeyHash(store.db, hashSecretKey(secretKey))).toEqual(expected);
+    expect(await findTrackingTenantBySecretKeyHash(store.db, hashSecretKey('hub_sk_nope'))).toBeUndefined();
+    // the tenant's own limits; a value written by hand out of range falls back to the default
+    await updateTenantSettings(store.db, tenantId, { rateLimits: { perIpPerMinute: 1200, tenantPerMinute: -5 } });
+    expect((await findTrackingTenant(store.db, publicKey))?.rateLimits).toEqual({ perIpPerMinute: 1200, tenantPerMinute: null });
+    await updateTenantSettings(store.db, tenantId, {});
     expect((await listAllFunnelOrigins(store.db)).sort()).toEqual(['https://b.example.com', 'https://lp.example.com']);
   });
 });

@@ -1,12 +1,20 @@
 // Tracking: the public-key lookup of the ingest hot path, and the sessions, clicks and identities the
 // matcher links purchases to. `recordTrackingEvent` is called by the match worker for each stored
 // click/pageview/initiate_checkout/lead, inside its transaction; running it again for the same event
-// changes nothing, and events of one session may arrive in any order. The e-mail and phone hashes an
-// initiate_checkout or a lead carries become identities (sightings, source = the event type).
+// changes nothing, and events of one session may arrive in any order. The e-mail and phone hashes a
+// tracking event carries become identities (sightings, source = the event type), verified only when
+// the call carried the tenant's secret key (docs/matching.md, "Who vouches for an identity").
 import { sql, type Insertable, type RawBuilder, type Transaction } from 'kysely';
 import type { Db } from './connect.ts';
 import type { ClicksTable, Database, EventRow, IdentitiesTable, SessionsTable } from './database.ts';
-import { TRACKING_EVENT_TYPES, TRACKING_FLAGS, parseTrackingPayload, type TrackingPayload } from '../domain/tracking/index.ts';
+import {
+  TRACKING_EVENT_TYPES,
+  TRACKING_FLAGS,
+  parseTrackingPayload,
+  readTenantTrackingRateLimits,
+  type TenantTrackingRateLimits,
+  type TrackingPayload,
+} from '../domain/tracking/index.ts';
 
 export type { TrackingPayload };
 
@@ -14,6 +22,8 @@ export interface TrackingTenant {
   tenantId: string;
   /** Each funnel's allowed browser origins, and the checkout hosts the pixel decorates on its pages. */
   funnels: Array<{ slug: string; origins: string[]; checkoutHosts: string[] }>;
+  /** The tenant's own tracking rate limits (settings.rateLimits); null: the server's default. */
+  rateLimits: TenantTrackingRateLimits;
 }
 
 /** The tenant of a public key with its funnels' origins and checkout hosts, or undefined for an unknown key. */
@@ -21,7 +31,7 @@ export async function findTrackingTenant(db: Db, publicKey: string): Promise<Tra
   const rows = await db
     .selectFrom('tenants')
     .leftJoin('funnels', 'funnels.tenant_id', 'tenants.id')
-    .select(['tenants.id as tenantId', 'funnels.slug', 'funnels.origins', 'funnels.checkout_hosts'])
+    .select(['tenants.id as tenantId', 'tenants.settings', 'funnels.slug', 'funnels.origins', 'funnels.checkout_hosts'])
     .where((eb) =>
       eb.or([
         eb('tenants.public_key', '=', publicKey),
@@ -30,11 +40,41 @@ export async function findTrackingTenant(db: Db, publicKey: string): Promise<Tra
     )
     .orderBy('funnels.slug')
     .execute();
+  return trackingTenantOf(rows);
+}
+
+/**
+ * The same for a secret key, by its SHA-256 (`api_keys.key_hash`; a key in its rotation overlap
+ * counts): a server that tracks with `Authorization: Bearer hub_sk_…` needs no public key.
+ */
+export async function findTrackingTenantBySecretKeyHash(db: Db, keyHash: string): Promise<TrackingTenant | undefined> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+    .leftJoin('funnels', 'funnels.tenant_id', 'tenants.id')
+    .select(['tenants.id as tenantId', 'tenants.settings', 'funnels.slug', 'funnels.origins', 'funnels.checkout_hosts'])
+    .where('api_keys.key_hash', '=', keyHash)
+    .where((eb) => eb.or([eb('api_keys.revoked_at', 'is', null), eb('api_keys.revoked_at', '>', sql<Date>`now()`)]))
+    .orderBy('funnels.slug')
+    .execute();
+  return trackingTenantOf(rows);
+}
+
+interface TrackingTenantRow {
+  tenantId: string;
+  settings: unknown;
+  slug: string | null;
+  origins: string[] | null;
+  checkout_hosts: string[] | null;
+}
+
+function trackingTenantOf(rows: TrackingTenantRow[]): TrackingTenant | undefined {
   const first = rows[0];
   if (!first) return undefined;
   return {
     tenantId: first.tenantId,
     funnels: rows.flatMap((r) => (r.slug ? [{ slug: r.slug, origins: r.origins ?? [], checkoutHosts: r.checkout_hosts ?? [] }] : [])),
+    rateLimits: readTenantTrackingRateLimits(first.settings),
   };
 }
 
@@ -123,6 +163,7 @@ function trackingRows(event: EventRow): { session: SessionRow; click: ClickRow |
       }
     : null;
   // Bots never become identities: identity matching must not link a purchase to a crawler's visit.
+  const verified = p.authority === 'secret_key';
   const identities = isBot
     ? []
     : ([
@@ -139,6 +180,7 @@ function trackingRows(event: EventRow): { session: SessionRow; click: ClickRow |
           event_id: event.id,
           source: event.type,
           seen_at: event.occurred_at,
+          verified,
         }));
   return { session, click, identities };
 }
@@ -190,6 +232,8 @@ async function upsertIdentities(trx: Transaction<Database>, rows: IdentityRow[])
       oc.columns(['tenant_id', 'kind', 'value_hash', 'session_id']).doUpdateSet({
         event_id: sql`CASE WHEN excluded.seen_at > identities.seen_at THEN excluded.event_id ELSE identities.event_id END`,
         seen_at: sql`greatest(identities.seen_at, excluded.seen_at)`,
+        // Once the tenant's server vouched for this sighting, a public-key call cannot take that back.
+        verified: sql`identities.verified OR excluded.verified`,
       }),
     )
     .execute();

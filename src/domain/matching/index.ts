@@ -7,6 +7,7 @@ export { buyerIdentifiers, knownCurrency, moneyFlags, phoneCountryOf, type Buyer
 export { FOLLOW_UP_KINDS, conversionDedupeKey, conversionEventId, deliveryDedupeKey, type ConversionIdentity } from './conversion-keys.ts';
 export {
   CONFIDENCE,
+  chooseByAuthority,
   chooseIdentitySighting,
   matchConversion,
   pickByModel,

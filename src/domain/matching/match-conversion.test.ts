@@ -1,5 +1,7 @@
 // Guards the match rules of docs/matching.md: the order of methods, windows, the attribution model,
-// tie-breaking and the bounded wait for a late pass-through session — on plain in-memory data.
+// tie-breaking, the bounded wait for a late pass-through session, and who vouches for an identity (a
+// public-key claim of the buyer's e-mail never beats pass-through evidence or a verified sighting) —
+// on plain in-memory data.
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../identity/index.ts';
 import { DEFAULT_MATCH_SETTINGS, readMatchSettings, type MatchSettings } from './match-settings.ts';
@@ -22,13 +24,17 @@ function click(id: string, s: SessionRecord, at: Date): ClickRecord {
   return { id, visitorId: s.visitorId, sessionId: s.id, occurredAt: at, fbclid: 'x', fbc: `fb.1.${at.getTime()}.x`, fbp: null, url: null, clientIp: s.clientIp, userAgent: s.userAgent, isBot: false };
 }
 
-function lookups(data: { sessions?: SessionRecord[]; clicks?: ClickRecord[]; sightings?: (IdentitySighting & { hash: string })[] }): MatchLookups {
+/** A sighting as the tests write it: recorded with the secret key (verified) unless it says otherwise. */
+type Sighting = Omit<IdentitySighting, 'verified'> & { hash: string; verified?: boolean };
+
+function lookups(data: { sessions?: SessionRecord[]; clicks?: ClickRecord[]; sightings?: Sighting[] }): MatchLookups {
+  const sightings = (data.sightings ?? []).map((s) => ({ ...s, verified: s.verified ?? true }));
   return {
     async findSessions(ids) {
       return (data.sessions ?? []).filter((s) => ids.includes(s.id));
     },
     async findIdentitySightings(kind, hash, range) {
-      return (data.sightings ?? []).filter((s) => s.kind === kind && s.hash === hash && s.seenAt >= range.from && s.seenAt <= range.to);
+      return sightings.filter((s) => s.kind === kind && s.hash === hash && s.seenAt >= range.from && s.seenAt <= range.to);
     },
     async findNetworkSessions(ip) {
       return (data.sessions ?? []).filter((s) => s.clientIp === ip);
@@ -37,7 +43,7 @@ function lookups(data: { sessions?: SessionRecord[]; clicks?: ClickRecord[]; sig
       return (data.clicks ?? []).filter((c) => c.visitorId === visitorId);
     },
     async findSessionEmailHashes(ids) {
-      return (data.sightings ?? []).filter((s) => s.kind === 'email' && ids.includes(s.sessionId)).map((s) => ({ sessionId: s.sessionId, valueHash: s.hash }));
+      return sightings.filter((s) => s.kind === 'email' && ids.includes(s.sessionId)).map((s) => ({ sessionId: s.sessionId, valueHash: s.hash }));
     },
   };
 }
@@ -144,6 +150,66 @@ describe('matchConversion', () => {
     const other = session(SID_C, 'vis_c', hours(47.95), { clientIp: '177.0.0.9' });
     const shared = await run(c, lookups({ sessions: [near, other] }), { fingerprintMatching: true });
     expect(shared.kind === 'matched' && shared.result.method).toBe('unmatched');
+  });
+
+  describe('who vouches for an identity (issue 15, finding 8)', () => {
+    // The buyer's real visit: an ad click, the e-mail typed at checkout (the pixel: public key).
+    const buyer = session(SID_A, 'vis_buyer', hours(10));
+    const buyerClick = click('clk_buyer', buyer, hours(10));
+    const buyerSaw = { kind: 'email' as const, hash: EMAIL_HASH, visitorId: 'vis_buyer', sessionId: SID_A, seenAt: hours(10), source: 'initiate_checkout' };
+    // A competitor's forged server-side click: the public key, its own fbclid, the buyer's e-mail, later.
+    const forged = session(SID_B, 'vis_forger', hours(40));
+    const forgedClick = { ...click('clk_forged', forged, hours(40)), fbclid: 'forged', fbc: 'fb.1.0.forged' };
+    const forgedSaw = { kind: 'email' as const, hash: EMAIL_HASH, visitorId: 'vis_forger', sessionId: SID_B, seenAt: hours(40), source: 'click', verified: false };
+    const data = { sessions: [buyer, forged], clicks: [buyerClick, forgedClick] };
+    const byEmail = { email: 'ana@example.com' };
+
+    it('a forged public-key sighting does not outrank the tenant’s verified one, however recent', async () => {
+      const d = await run(purchase({ buyer: byEmail }), lookups({ ...data, sightings: [{ ...buyerSaw, verified: true }, forgedSaw] }));
+      expect(d.kind === 'matched' && d.result).toMatchObject({ method: 'identity', confidence: CONFIDENCE.identityEmail, visitorId: 'vis_buyer' });
+      expect(d.kind === 'matched' && d.result.click?.id).toBe('clk_buyer');
+      expect(d.kind === 'matched' && d.result.evidence.identity).toMatchObject({ verified: true, matchedOn: ['email'] });
+    });
+
+    it('a forged sighting does not take a purchase whose pass-through id names another visitor, even outside the window', async () => {
+      // the buyer's session is older than a 1-day click window: pass-through cannot link it, identity may —
+      // but only on the visitor the signed id names
+      const c = purchase({ buyer: byEmail, tracking: { sck: SID_A } });
+      const d = await run(c, lookups({ ...data, sightings: [{ ...buyerSaw, verified: false }, forgedSaw] }), { clickWindowDays: 1 });
+      expect(d.kind === 'matched' && d.result).toMatchObject({ method: 'identity', visitorId: 'vis_buyer', confidence: CONFIDENCE.unverifiedIdentityEmail });
+      expect(d.kind === 'matched' && d.result.flags).toEqual(expect.arrayContaining(['passthrough_outside_window', 'unverified_identity_set_aside']));
+      expect(d.kind === 'matched' && d.result.evidence.identity).toMatchObject({ unverifiedSetAside: 1, verified: false });
+    });
+
+    it('a forged sighting does not take a purchase whose pass-through session was never seen; a verified one may', async () => {
+      const c = purchase({ buyer: byEmail, tracking: { sck: SID_C } });
+      const forgedOnly = await run(c, lookups({ ...data, sightings: [forgedSaw] }));
+      expect(forgedOnly.kind === 'matched' && forgedOnly.result.method).toBe('unmatched');
+      expect(forgedOnly.kind === 'matched' && forgedOnly.result.flags).toEqual(expect.arrayContaining(['passthrough_session_not_found', 'unverified_identity_set_aside']));
+      expect(forgedOnly.kind === 'matched' && forgedOnly.result.evidence.identity).toEqual({ email: 1, matchedOn: [], unverifiedSetAside: 1 });
+      const verified = await run(c, lookups({ ...data, sightings: [{ ...buyerSaw, verified: true }, forgedSaw] }));
+      expect(verified.kind === 'matched' && verified.result).toMatchObject({ method: 'identity', visitorId: 'vis_buyer' });
+    });
+
+    it('a pass-through match in the window is never touched by identity claims', async () => {
+      const d = await run(purchase({ buyer: byEmail, tracking: { sck: SID_A } }), lookups({ ...data, sightings: [forgedSaw] }));
+      expect(d.kind === 'matched' && d.result).toMatchObject({ method: 'passthrough', visitorId: 'vis_buyer', confidence: CONFIDENCE.passthrough });
+      expect(d.kind === 'matched' && d.result.click?.id).toBe('clk_buyer');
+    });
+
+    it('without pass-through or verified evidence, public-key sightings still link, with less confidence', async () => {
+      const d = await run(purchase({ buyer: byEmail }), lookups({ ...data, sightings: [{ ...buyerSaw, verified: false }] }));
+      expect(d.kind === 'matched' && d.result).toMatchObject({ method: 'identity', visitorId: 'vis_buyer', confidence: CONFIDENCE.unverifiedIdentityEmail });
+      expect(d.kind === 'matched' && d.result.evidence.identity?.verified).toBe(false);
+      for (const [verified, unverified] of [
+        [CONFIDENCE.identityEmailAndPhone, CONFIDENCE.unverifiedIdentityEmailAndPhone],
+        [CONFIDENCE.identityEmail, CONFIDENCE.unverifiedIdentityEmail],
+        [CONFIDENCE.identityEmailConflict, CONFIDENCE.unverifiedIdentityEmailConflict],
+        [CONFIDENCE.identityPhone, CONFIDENCE.unverifiedIdentityPhone],
+      ]) {
+        expect(unverified).toBeLessThan(verified!);
+      }
+    });
   });
 
   it('flags a buyer without identifiers, and malformed ones', async () => {

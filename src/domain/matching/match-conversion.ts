@@ -1,5 +1,12 @@
 // The match rules (docs/matching.md): pass-through id → identity → network fingerprint (opt-in) →
 // unmatched. Pure apart from the reads in `lookups`; the caller owns the transaction.
+//
+// Who vouches for an identity decides how far it goes (issue 15, finding 8). The pass-through id comes
+// back in a webhook the gateway signed; an e-mail or phone sent with the public key is a claim anyone
+// can make (the key is in every landing page, and an Origin header is no proof). So: sightings the
+// tenant's server recorded with its secret key (`verified`) are chosen before any public-key sighting;
+// a public-key sighting never links a conversion whose pass-through id points at another visitor (or at
+// a session never seen); and it scores lower.
 import type { Buyer, Tracking } from '../gateways/types.ts';
 import { buyerIdentifiers } from './buyer-identifiers.ts';
 import { CLOCK_SKEW_TOLERANCE_MS, type MatchSettings } from './match-settings.ts';
@@ -22,6 +29,11 @@ export const CONFIDENCE = {
   identityEmail: 0.9,
   identityEmailConflict: 0.8,
   identityPhone: 0.8,
+  // The same evidence claimed with the public key only (the pixel, or anyone who copied the key).
+  unverifiedIdentityEmailAndPhone: 0.85,
+  unverifiedIdentityEmail: 0.8,
+  unverifiedIdentityEmailConflict: 0.7,
+  unverifiedIdentityPhone: 0.7,
   fingerprint: 0.4,
   unmatched: 0,
 } as const;
@@ -65,6 +77,8 @@ export async function matchConversion(
 
   // 1. Pass-through id.
   const tokens = findPassthroughTokens(conversion.tracking);
+  /** The visitors the signed pass-through ids point at (null: the webhook carried none). */
+  let passthroughVisitors: Set<string> | null = null;
   if (tokens.length > 0) {
     const sessions = new Map((await lookups.findSessions(tokens.map((t) => t.token))).map((s) => [s.id, s]));
     evidence.passthrough = [];
@@ -80,6 +94,7 @@ export async function matchConversion(
         chosen ??= session;
       }
     }
+    passthroughVisitors = new Set([...sessions.values()].map((s) => s.visitorId));
     if (chosen) {
       const click = await linkedClick(chosen, clickRange, lookups, settings);
       const confidence = chosen.isBot ? CONFIDENCE.passthroughBotSession : CONFIDENCE.passthrough;
@@ -100,15 +115,20 @@ export async function matchConversion(
   // A phone is shared within families: a session where someone typed this phone with ANOTHER e-mail
   // than the buyer's belongs to that someone, not to the buyer.
   const phoneSightings = await withoutOtherPeoplesSessions(allPhoneSightings, ids.emailHash, lookups);
-  const identity = chooseIdentitySighting(emailSightings, phoneSightings, settings);
-  if (identity) {
+  const { chosen: identity, setAside } = chooseByAuthority(emailSightings, phoneSightings, passthroughVisitors, settings);
+  if (setAside > 0) flags.push('unverified_identity_set_aside');
+  if (identity || setAside > 0) {
     evidence.identity = {
       ...(ids.emailHash ? { email: emailSightings.length } : {}),
       ...(ids.phoneHash ? { phone: phoneSightings.length } : {}),
-      matchedOn: identity.matchedOn,
-      ...(identity.conflict ? { conflict: true } : {}),
+      matchedOn: identity?.matchedOn ?? [],
+      ...(identity ? { verified: identity.verified } : {}),
+      ...(identity?.conflict ? { conflict: true } : {}),
       ...(allPhoneSightings.length > phoneSightings.length ? { phoneSightingsOfOthers: allPhoneSightings.length - phoneSightings.length } : {}),
+      ...(setAside > 0 ? { unverifiedSetAside: setAside } : {}),
     };
+  }
+  if (identity) {
     const [session] = await lookups.findSessions([identity.sighting.sessionId]);
     if (session) {
       const click = await linkedClick(session, clickRange, lookups, settings);
@@ -159,18 +179,56 @@ interface ChosenSighting {
   matchedOn: ('email' | 'phone')[];
   confidence: number;
   conflict: boolean;
+  /** Whether the chosen sightings were recorded with the tenant's secret key. */
+  verified: boolean;
+}
+
+/**
+ * Verified sightings (the tenant's server, secret key) are chosen among themselves first; public-key
+ * sightings only when none of those links, and — when the webhook carried pass-through ids — only on
+ * the visitor those ids name: a claim anyone can make never moves a conversion away from what the
+ * gateway signed. `setAside` counts the public-key sightings left out for that reason.
+ */
+export function chooseByAuthority(
+  email: IdentitySighting[],
+  phone: IdentitySighting[],
+  passthroughVisitors: ReadonlySet<string> | null,
+  settings: Pick<MatchSettings, 'attributionModel'>,
+): { chosen: ChosenSighting | null; setAside: number } {
+  const verified = chooseIdentitySighting(
+    email.filter((s) => s.verified),
+    phone.filter((s) => s.verified),
+    settings,
+    true,
+  );
+  if (verified) return { chosen: verified, setAside: 0 };
+  const allowed = (s: IdentitySighting) => !s.verified && (passthroughVisitors === null || passthroughVisitors.has(s.visitorId));
+  const unverifiedEmail = email.filter(allowed);
+  const unverifiedPhone = phone.filter(allowed);
+  const setAside = email.length + phone.length - unverifiedEmail.length - unverifiedPhone.length;
+  return { chosen: chooseIdentitySighting(unverifiedEmail, unverifiedPhone, settings, false), setAside };
 }
 
 /**
  * E-mail first (personal; phones are shared within families and recycled by carriers), then phone.
  * Among sightings of the same key the attribution model picks the latest (last click) or earliest
  * (first click); a session that shows both the e-mail and the phone wins a tie, then the session id.
+ * `verified` says which authority the sightings share (chooseByAuthority never mixes them).
  */
 export function chooseIdentitySighting(
   email: IdentitySighting[],
   phone: IdentitySighting[],
   settings: Pick<MatchSettings, 'attributionModel'>,
+  verified = true,
 ): ChosenSighting | null {
+  const score = verified
+    ? { both: CONFIDENCE.identityEmailAndPhone, email: CONFIDENCE.identityEmail, conflict: CONFIDENCE.identityEmailConflict, phone: CONFIDENCE.identityPhone }
+    : {
+        both: CONFIDENCE.unverifiedIdentityEmailAndPhone,
+        email: CONFIDENCE.unverifiedIdentityEmail,
+        conflict: CONFIDENCE.unverifiedIdentityEmailConflict,
+        phone: CONFIDENCE.unverifiedIdentityPhone,
+      };
   const phoneSessions = new Set(phone.map((s) => s.sessionId));
   const phoneVisitors = new Set(phone.map((s) => s.visitorId));
   if (email.length > 0) {
@@ -182,13 +240,14 @@ export function chooseIdentitySighting(
     return {
       sighting,
       matchedOn: onBoth ? ['email', 'phone'] : ['email'],
-      confidence: onBoth ? CONFIDENCE.identityEmailAndPhone : conflict ? CONFIDENCE.identityEmailConflict : CONFIDENCE.identityEmail,
+      confidence: onBoth ? score.both : conflict ? score.conflict : score.email,
       conflict,
+      verified,
     };
   }
   if (phone.length > 0) {
     const sighting = pickByModel(phone, (s) => s.seenAt, settings)!;
-    return { sighting, matchedOn: ['phone'], confidence: CONFIDENCE.identityPhone, conflict: false };
+    return { sighting, matchedOn: ['phone'], confidence: score.phone, conflict: false, verified };
   }
   return null;
 }

@@ -3,7 +3,8 @@
 //   session      one visit of one browser (sid_…), with its landing URL, fbc/fbp, IP and user agent
 //   visitor      one browser over time (first-party cookie); one person may have several
 //   click        an ad click (fbclid/gclid/ttclid) seen at the start of a session
-//   sighting     an e-mail or phone (hashed) a visitor typed on a tracked page (initiate_checkout, lead)
+//   sighting     an e-mail or phone (hashed) a visitor typed on a tracked page (initiate_checkout, lead);
+//                verified when the tenant's server sent it with the secret key
 //   match        the link of one conversion to a session/click/visitor, with method, confidence, evidence
 //
 // The matcher reads sessions, clicks and sightings through `MatchLookups`, so the rules stay free of
@@ -45,6 +46,8 @@ export interface IdentitySighting {
   sessionId: string;
   seenAt: Date;
   source: string;
+  /** Recorded by a call with the tenant's secret key; false: a public-key claim (the pixel, or anyone). */
+  verified: boolean;
 }
 
 export interface TimeRange {
@@ -66,7 +69,18 @@ export interface MatchLookups {
 export interface MatchEvidence {
   /** The pass-through tokens found in the conversion's tracking parameters, and where. */
   passthrough?: { token: string; field: string; found: boolean; reason?: string }[];
-  identity?: { email?: number; phone?: number; matchedOn: ('email' | 'phone')[]; conflict?: boolean; phoneSightingsOfOthers?: number };
+  identity?: {
+    email?: number;
+    phone?: number;
+    /** Empty when no sighting could be used (then `unverifiedSetAside` says why). */
+    matchedOn: ('email' | 'phone')[];
+    /** Whether the linked sighting was recorded with the tenant's secret key. */
+    verified?: boolean;
+    conflict?: boolean;
+    phoneSightingsOfOthers?: number;
+    /** Public-key sightings not used because the webhook's pass-through id names another visitor. */
+    unverifiedSetAside?: number;
+  };
   fingerprint?: { clientIp: string; candidates: number; reason?: string };
   /** Milliseconds from the linked click (or the session start) to the conversion. */
   clickToConversionMs?: number;

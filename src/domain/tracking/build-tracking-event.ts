@@ -1,13 +1,13 @@
 // Turns a validated tracking request (click, pageview, initiate_checkout, lead) into the event the hub
 // stores: ids created when absent, the session decided, click ids and UTMs completed from the landing
 // URL, fbc derived, the time checked, the visitor's e-mail and phone hashed (never kept raw), bots flagged.
-import { isStorableText } from './storable-text.ts';
+import { isHttpUrl, isStorableText } from './storable-text.ts';
 import { hashIdentity } from './identity-hash.ts';
 import { isKnownBot } from './bot-detection.ts';
 import { resolveEventTime } from './event-time.ts';
 import { resolveFbc } from './fbc.ts';
 import { resolveSession, type SessionMemoryCache } from './session-rule.ts';
-import { TRACKING_FLAGS, type TrackingEventType, type TrackingPayload, type Utm } from './tracking-payload.ts';
+import { TRACKING_FLAGS, type IdentityAuthority, type TrackingEventType, type TrackingPayload, type Utm } from './tracking-payload.ts';
 
 type Maybe<T> = T | null | undefined;
 
@@ -31,6 +31,10 @@ export interface TrackRequest {
 
 export interface TrackContext {
   type: TrackingEventType;
+  /** The tenant the call authenticated as: sessions are remembered per tenant. */
+  tenantId: string;
+  /** Which key the call carried; the default, public_key, is the one that vouches for nothing. */
+  authority?: IdentityAuthority;
   now: Date;
   userAgent: string | null;
   funnelSlug: string | null;
@@ -75,6 +79,7 @@ export function buildTrackingEvent(request: TrackRequest, context: TrackContext)
   }
 
   const session = resolveSession(context.sessions, {
+    tenantId: context.tenantId,
     given: request.sessionId,
     at: time.occurredAt.getTime(),
     clickIds,
@@ -83,6 +88,7 @@ export function buildTrackingEvent(request: TrackRequest, context: TrackContext)
   const fbc = resolveFbc({ fbc: request.fbc, fbclid: clickIds.fbclid, firstSeenMs: time.occurredAt.getTime() });
   const user = hashUser(request.user, flags);
   const checkout = context.type === 'initiate_checkout' && request.checkout ? request.checkout : null;
+  const referrer = httpReferrer(request.referrer, flags);
 
   return {
     id,
@@ -97,7 +103,7 @@ export function buildTrackingEvent(request: TrackRequest, context: TrackContext)
       replacedSessionId: session.replaced,
       funnelSlug: context.funnelSlug,
       url: request.url || null,
-      referrer: request.referrer || null,
+      referrer,
       ...clickIds,
       fbc: fbc.fbc,
       fbcSource: fbc.source,
@@ -111,8 +117,21 @@ export function buildTrackingEvent(request: TrackRequest, context: TrackContext)
       },
       user,
       clientOccurredAt: time.skewed ? (request.occurredAt ?? null) : null,
+      authority: context.authority ?? 'public_key',
     },
   };
+}
+
+/**
+ * Only an http(s) referrer is kept (issue 15, finding 10): a `javascript:` or `data:` value shown in a
+ * view is a script waiting for a click. Any other value (an app's `android-app://`, garbage) is
+ * dropped and the event flagged, never refused: a page with an odd referrer must still be tracked.
+ */
+function httpReferrer(referrer: string | null | undefined, flags: string[]): string | null {
+  if (!referrer) return null;
+  if (isStorableText(referrer) && isHttpUrl(referrer)) return referrer;
+  flags.push(TRACKING_FLAGS.referrerNotHttp);
+  return null;
 }
 
 /** Hashes of the normalized e-mail and phone; a value that is already a SHA-256 hex is kept as is. */

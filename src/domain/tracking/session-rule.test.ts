@@ -1,4 +1,5 @@
-// Guards the session rule: 30 minutes idle or a new ad click start a new session; nothing else does.
+// Guards the session rule: 30 minutes idle or a new ad click start a new session; nothing else does —
+// in particular not another tenant's events under the same session id (issue 15, finding 9).
 import { describe, expect, it } from 'vitest';
 import { SESSION_IDLE_MS, SessionMemoryCache, clickKeyOf, continuesSession, resolveSession } from './session-rule.ts';
 
@@ -32,22 +33,22 @@ describe('resolveSession', () => {
 
   it('creates, continues, expires and splits on a new click', () => {
     const cache = new SessionMemoryCache();
-    const first = resolveSession(cache, { given: null, at: T, clickIds: { fbclid: 'A' }, newSessionId });
+    const first = resolveSession(cache, { tenantId: 'ten_a', given: null, at: T, clickIds: { fbclid: 'A' }, newSessionId });
     expect(first.created).toBe(true);
-    const again = resolveSession(cache, { given: first.sessionId, at: T + 10 * MIN, clickIds: {}, newSessionId });
+    const again = resolveSession(cache, { tenantId: 'ten_a', given: first.sessionId, at: T + 10 * MIN, clickIds: {}, newSessionId });
     expect(again).toEqual({ sessionId: first.sessionId, created: false, replaced: null });
     // idle is measured from the last event, not the first
-    const later = resolveSession(cache, { given: first.sessionId, at: T + 35 * MIN, clickIds: { fbclid: 'A' }, newSessionId });
+    const later = resolveSession(cache, { tenantId: 'ten_a', given: first.sessionId, at: T + 35 * MIN, clickIds: { fbclid: 'A' }, newSessionId });
     expect(later.sessionId).toBe(first.sessionId);
-    const idle = resolveSession(cache, { given: first.sessionId, at: T + 70 * MIN, clickIds: {}, newSessionId });
+    const idle = resolveSession(cache, { tenantId: 'ten_a', given: first.sessionId, at: T + 70 * MIN, clickIds: {}, newSessionId });
     expect(idle).toMatchObject({ created: true, replaced: first.sessionId });
-    const clicked = resolveSession(cache, { given: idle.sessionId, at: T + 71 * MIN, clickIds: { fbclid: 'B' }, newSessionId });
+    const clicked = resolveSession(cache, { tenantId: 'ten_a', given: idle.sessionId, at: T + 71 * MIN, clickIds: { fbclid: 'B' }, newSessionId });
     expect(clicked).toMatchObject({ created: true, replaced: idle.sessionId });
   });
 
   it('keeps an id it never saw (minted by the pixel or another process)', () => {
     const cache = new SessionMemoryCache();
-    expect(resolveSession(cache, { given: 'sid_pixel', at: T, clickIds: { fbclid: 'A' }, newSessionId })).toEqual({
+    expect(resolveSession(cache, { tenantId: 'ten_a', given: 'sid_pixel', at: T, clickIds: { fbclid: 'A' }, newSessionId })).toEqual({
       sessionId: 'sid_pixel',
       created: false,
       replaced: null,
@@ -56,11 +57,26 @@ describe('resolveSession', () => {
 
   it('stays bounded, forgetting the least recently seen', () => {
     const cache = new SessionMemoryCache(3);
-    for (const id of ['a', 'b', 'c']) cache.touch(id, T, '');
-    cache.touch('a', T + 1, '');
-    cache.touch('d', T + 2, '');
+    for (const id of ['a', 'b', 'c']) cache.touch('ten_a', id, T, '');
+    cache.touch('ten_a', 'a', T + 1, '');
+    cache.touch('ten_a', 'd', T + 2, '');
     expect(cache.size).toBe(3);
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')).toBeDefined();
+    expect(cache.get('ten_a', 'b')).toBeUndefined();
+    expect(cache.get('ten_a', 'a')).toBeDefined();
+  });
+
+  it('remembers sessions per tenant: one tenant’s click never ends another tenant’s session of the same id', () => {
+    const cache = new SessionMemoryCache();
+    const given = 'sid_shared';
+    expect(resolveSession(cache, { tenantId: 'ten_a', given, at: T, clickIds: { fbclid: 'A' }, newSessionId }).sessionId).toBe(given);
+    // tenant B's visitor uses the same id with its own ad click: for B it is a session never seen
+    expect(resolveSession(cache, { tenantId: 'ten_b', given, at: T + MIN, clickIds: { fbclid: 'B' }, newSessionId })).toEqual({
+      sessionId: given,
+      created: false,
+      replaced: null,
+    });
+    // and tenant A's session goes on, its click key untouched by B's
+    expect(cache.get('ten_a', given)).toEqual({ lastSeenAt: T, clickKey: 'A||' });
+    expect(resolveSession(cache, { tenantId: 'ten_a', given, at: T + 2 * MIN, clickIds: { fbclid: 'A' }, newSessionId }).sessionId).toBe(given);
   });
 });

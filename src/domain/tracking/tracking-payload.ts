@@ -18,6 +18,15 @@ export const utmSchema = z.object({
 });
 export type Utm = z.infer<typeof utmSchema>;
 
+/**
+ * Who vouches for the event's e-mail and phone (issue 15, finding 8). `public_key`: anyone holding the
+ * public key — it sits in every landing page, so the claim proves nothing about who typed them.
+ * `secret_key`: the tenant's own server (`Authorization: Bearer hub_sk_…`). Rows stored before the
+ * field existed were all public-key calls.
+ */
+export const IDENTITY_AUTHORITIES = ['public_key', 'secret_key'] as const;
+export type IdentityAuthority = (typeof IDENTITY_AUTHORITIES)[number];
+
 export const trackingPayloadSchema = z.object({
   version: z.literal(1),
   /** The Meta event_id (the client's eventId, or one the hub made). */
@@ -48,6 +57,7 @@ export const trackingPayloadSchema = z.object({
   user: z.object({ emailHash: z.string().optional(), phoneHash: z.string().optional() }),
   /** The client's occurredAt when it was absurd and the server time was used (flag clock_skew). */
   clientOccurredAt: nullableText,
+  authority: z.enum(IDENTITY_AUTHORITIES).default('public_key'),
 });
 
 export type TrackingPayload = z.infer<typeof trackingPayloadSchema>;
@@ -62,4 +72,6 @@ export const TRACKING_FLAGS = {
   clockSkew: 'clock_skew',
   invalidEmail: 'invalid_email',
   invalidPhone: 'invalid_phone',
+  /** The referrer was not an http(s) URL (javascript:, data:, an app's scheme…): not stored, the event is. */
+  referrerNotHttp: 'referrer_not_http',
 } as const;

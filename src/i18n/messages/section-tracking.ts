@@ -11,6 +11,7 @@ export const trackingEn = {
     'CORS preflight refused: origin {{origin}} is not in any funnel. If it is a landing page, add it to its funnel origins (PUT /api/v1/funnels/{slug}, field origins). Not logged again for this origin for {{minutes}} min.',
   refusedPreflightsSilenced: 'More than {{limit}} origins refused at CORS preflight in {{minutes}} min; the others are not logged.',
   funnelInvalid: 'The funnel is not valid: {{fields}}.',
+  keysOfAnotherTenant: 'The public key is not of the tenant whose secret key was sent. Send one tenant\'s keys, or the secret key alone.',
 } as const;
 
 export const trackingPtBR: { [K in keyof typeof trackingEn]: string } = {
@@ -24,4 +25,5 @@ export const trackingPtBR: { [K in keyof typeof trackingEn]: string } = {
     'Preflight CORS recusado: a origem {{origin}} não está em nenhum funil. Se é uma landing page, adicione-a às origens do funil (PUT /api/v1/funnels/{slug}, campo origins). Esta origem não será registrada de novo por {{minutes}} min.',
   refusedPreflightsSilenced: 'Mais de {{limit}} origens recusadas no preflight CORS em {{minutes}} min; as demais não são registradas no log.',
   funnelInvalid: 'O funil não é válido: {{fields}}.',
+  keysOfAnotherTenant: 'A chave pública não é do tenant cuja chave secreta foi enviada. Envie as chaves de um só tenant, ou só a chave secreta.',
 };

@@ -1,15 +1,26 @@
-// GET|PATCH /api/v1/tenant/settings: the tenant's matching settings (docs/matching.md) and its alert
-// webhook (docs/operations.md, "Tenant alerts"). PATCH is a JSON merge patch (RFC 7396): fields left
+// GET|PATCH /api/v1/tenant/settings: the tenant's matching settings (docs/matching.md), its alert
+// webhook (docs/operations.md, "Tenant alerts") and its tracking rate limits (docs/operations.md,
+// "Tracking rate limits"). PATCH is a JSON merge patch (RFC 7396): fields left
 // out keep their value, `null` puts a field back to its default.
-// Values are validated strictly here, so what the matcher reads (readMatchSettings) is always valid.
+// Values are validated strictly here, so what the matcher reads (readMatchSettings) and the tracking API
+// reads (readTenantTrackingRateLimits) is always valid.
 import { z } from 'zod';
 import type { OperationContext } from '../context.ts';
 import { fail, fieldErrors, ok, type Outcome } from '../outcome.ts';
 import { findTenant, updateTenantSettings } from '../../store/tenants.ts';
 import { readMatchSettings } from '../../domain/matching/match-settings.ts';
+import {
+  TRACKING_RATE_LIMIT_BOUNDS,
+  defaultTrackingRateLimits,
+  effectiveTrackingRateLimits,
+  readTenantTrackingRateLimits,
+  type TrackingRateLimits,
+} from '../../domain/tracking/index.ts';
 import { isAllowedAlertWebhookUrl, readAlertWebhookUrl } from '../../domain/alerts/index.ts';
 
 const days = z.number().int().min(1).max(90);
+const perMinute = (bounds: { min: number; max: number }) => z.number().int().min(bounds.min).max(bounds.max).nullable().optional();
+const { perIpPerMinute: ipBounds, tenantPerMinute: tenantBounds } = TRACKING_RATE_LIMIT_BOUNDS;
 
 export const tenantSettingsPatch = z.object({
   attribution: z
@@ -54,6 +65,20 @@ export const tenantSettingsPatch = z.object({
       description: "Where this tenant's alerts are posted (JSON with a Slack-compatible `text`; docs/operations.md, \"Tenant alerts\"): https, or http to localhost only; null falls back to the server's HUB_ALERT_WEBHOOK_URL",
       examples: ['https://hooks.slack.com/services/T0000/B0000/XXXXXXXX'],
     }),
+  rateLimits: z
+    .object({
+      perIpPerMinute: perMinute(ipBounds).meta({
+        description: `Tracking requests one address may send to this tenant per minute (${ipBounds.min}-${ipBounds.max}); more are refused with 429, for that address only. null: the server's HUB_RATE_LIMIT_PER_MINUTE`,
+        examples: [600],
+      }),
+      tenantPerMinute: perMinute(tenantBounds).meta({
+        description: `Tracking requests this tenant takes per minute from all addresses together (${tenantBounds.min}-${tenantBounds.max}): a ceiling against floods, to be set above the busiest launch. null: 30,000 (or HUB_RATE_LIMIT_PER_MINUTE if higher)`,
+        examples: [30_000],
+      }),
+    })
+    .nullable()
+    .optional()
+    .meta({ description: 'Tracking API rate limits (docs/operations.md, "Tracking rate limits"); applied within seconds; null restores both defaults' }),
 });
 export type TenantSettingsPatch = z.input<typeof tenantSettingsPatch>;
 
@@ -61,9 +86,12 @@ export interface TenantSettingsView {
   attribution: { model: 'last_click' | 'first_click'; clickWindowDays: number; identityWindowDays: number; fingerprintWindowMinutes: number };
   fingerprintMatching: boolean;
   alertWebhookUrl: string | null;
+  /** The limits in force: the tenant's own values, else the server's defaults. */
+  rateLimits: TrackingRateLimits;
 }
 
-export function presentSettings(stored: unknown): TenantSettingsView {
+/** `perAddressPerMinute`: the server's HUB_RATE_LIMIT_PER_MINUTE (config.rateLimitPerMinute). */
+export function presentSettings(stored: unknown, perAddressPerMinute: number): TenantSettingsView {
   const s = readMatchSettings(stored);
   return {
     attribution: {
@@ -74,13 +102,14 @@ export function presentSettings(stored: unknown): TenantSettingsView {
     },
     fingerprintMatching: s.fingerprintMatching,
     alertWebhookUrl: readAlertWebhookUrl(stored),
+    rateLimits: effectiveTrackingRateLimits(readTenantTrackingRateLimits(stored), defaultTrackingRateLimits(perAddressPerMinute)),
   };
 }
 
 export async function getTenantSettingsOperation(ctx: OperationContext, tenantId: string): Promise<Outcome<TenantSettingsView>> {
   const tenant = await findTenant(ctx.store.db, tenantId);
   if (!tenant) return fail('not_found', 'not-found', 'problem.noSuchTenant');
-  return ok(presentSettings(tenant.settings));
+  return ok(presentSettings(tenant.settings, ctx.config.rateLimitPerMinute));
 }
 
 export async function patchTenantSettingsOperation(
@@ -97,7 +126,7 @@ export async function patchTenantSettingsOperation(
   if (!tenant) return fail('not_found', 'not-found', 'problem.noSuchTenant');
   const next = mergePatch(tenant.settings, parsed.data) as Record<string, unknown>;
   await updateTenantSettings(ctx.store.db, tenantId, next);
-  return ok(presentSettings(next));
+  return ok(presentSettings(next, ctx.config.rateLimitPerMinute));
 }
 
 /** RFC 7396 JSON merge patch. Keys of the stored settings that the patch does not name are kept. */

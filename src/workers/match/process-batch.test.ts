@@ -39,7 +39,7 @@ describe.each(STORE_KINDS)('set-based match batches on %s', (kind) => {
   });
 
   function trackEvent(type: 'click' | 'pageview' | 'initiate_checkout', at: Date, request: TrackRequest): NewEvent {
-    const built = buildTrackingEvent(request, { type, now: at, userAgent: 'Mozilla/5.0 (iPhone) Safari', funnelSlug: null, sessions, newId });
+    const built = buildTrackingEvent(request, { type, tenantId, now: at, userAgent: 'Mozilla/5.0 (iPhone) Safari', funnelSlug: null, sessions, newId });
     return {
       id: built.id, tenant_id: tenantId, type, gateway: null, delivery_key: built.deliveryKey, occurred_at: built.occurredAt, flags: built.flags,
       payload: JSON.stringify(built.payload), raw_body: null, raw_headers: null, evidence_ref: null, client_ip: '177.1.2.3',

@@ -46,6 +46,12 @@ const settingsView = z
       .nullable()
       .describe("Where this tenant's alerts are posted (docs/operations.md, \"Tenant alerts\"); null: the server's HUB_ALERT_WEBHOOK_URL, if set")
       .meta({ example: 'https://hooks.slack.com/services/T0000/B0000/XXXXXXXX' }),
+    rateLimits: z
+      .object({
+        perIpPerMinute: z.number().int().describe('Tracking requests one address may send to this tenant per minute').meta({ example: 600 }),
+        tenantPerMinute: z.number().int().describe("Tracking requests this tenant takes per minute, all addresses together").meta({ example: 30_000 }),
+      })
+      .describe('Tracking API rate limits in force (docs/operations.md, "Tracking rate limits")'),
   })
   .describe("The tenant's matching settings");
 

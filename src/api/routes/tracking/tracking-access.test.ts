@@ -5,7 +5,11 @@ import type { Db } from '../../../store/connect.ts';
 import type { TrackingTenant } from '../../../store/tracking.ts';
 import { createTrackingTenantCache } from './tracking-access.ts';
 
-const tenantA: TrackingTenant = { tenantId: 'ten_a', funnels: [{ slug: 'main', origins: ['https://lp.example.com'], checkoutHosts: [] }] };
+const tenantA: TrackingTenant = {
+  tenantId: 'ten_a',
+  funnels: [{ slug: 'main', origins: ['https://lp.example.com'], checkoutHosts: [] }],
+  rateLimits: { perIpPerMinute: null, tenantPerMinute: null },
+};
 
 function setup(known: Map<string, TrackingTenant>, options: { maxKeys?: number } = {}) {
   let clock = 0;

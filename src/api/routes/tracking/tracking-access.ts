@@ -1,8 +1,9 @@
 // Who may call the tracking API, answered from memory on the hot path: the tenant of a public key (with
-// its funnels' origins), and the set of every tenant's funnel origins (for CORS preflights, which carry
-// no key). Both are read from the database at most every few seconds; a miss (an origin or key not seen
-// yet) re-reads sooner, so a funnel or tenant just created works within a second, and a removed origin
-// stops working within the TTL.
+// its funnels' origins and its rate limits; the same for a secret key's hash, for servers), and the set
+// of every tenant's funnel origins (for CORS preflights, which carry no key). Both are read from the
+// database at most every few seconds; a miss (an origin or key not seen yet) re-reads sooner, so a
+// funnel or tenant just created works within a second, and a removed origin or a changed rate limit
+// takes effect within the TTL.
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../../../store/connect.ts';
 import { findTrackingTenant, listAllFunnelOrigins, type TrackingTenant } from '../../../store/tracking.ts';
@@ -16,6 +17,8 @@ export interface AccessOptions {
 }
 
 export interface TrackingTenantCache {
+  /** True when memory holds this key's tenant (fresh or not): answering it costs no unbounded reads. */
+  knows(publicKey: string): boolean;
   get(publicKey: string): Promise<TrackingTenant | undefined>;
   /** Re-reads a key whose cached entry is older than the miss interval (e.g. its origins lack one). */
   refresh(publicKey: string): Promise<TrackingTenant | undefined>;
@@ -45,6 +48,9 @@ export function createTrackingTenantCache(
   const load = async (publicKey: string) => (await entries.fetch(publicKey, { forceRefresh: true }))?.value;
 
   return {
+    knows(publicKey) {
+      return entries.peek(publicKey)?.value !== undefined;
+    },
     async get(publicKey) {
       const entry = entries.peek(publicKey);
       if (entry && now() - entry.at < (entry.value ? ttl : missRefresh)) return entry.value;

@@ -1,8 +1,9 @@
 // Guards the tracking contract: 202 only once durable (event + ingest job), ids created or echoed,
 // fbc derived, IP/UA taken from the request (X-Forwarded-For only from trusted proxies), bots and
 // clock skew flagged, PII only hashed, leads refused without a usable e-mail or phone, the funnel's
-// checkout hosts answered to the pixel, every refusal (401/400/403/413/429, CORS) as problem+json, and
-// refused origins counted per tenant and logged once — under hostile origins too.
+// checkout hosts answered to the pixel, every refusal (401/400/403/413/429, CORS) as problem+json, rate
+// limits per address and tenant (and the tenant's own, from its settings), and refused origins counted
+// per tenant and logged once — under hostile origins too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildTestApp, createTenantViaApi, type TestApp } from '../../../../test/support/app.ts';
 import { STORE_KINDS, createTestStore, type TestStore } from '../../../../test/support/databases.ts';
@@ -444,11 +445,12 @@ describe.each(STORE_KINDS)('tracking API on %s', (kind) => {
 });
 
 describe('tracking rate limits', () => {
+  // HUB_RATE_LIMIT_PER_MINUTE = 3: three requests a minute from one address to one tenant.
   let t: TestApp;
-  let keys: string[];
+  let tenants: { id: string; publicKey: string; secretKey: string }[];
   beforeAll(async () => {
     t = await buildTestApp({ kind: 'postgres', config: { rateLimitPerMinute: 3 } });
-    keys = [(await createTenantViaApi(t.app, 'A')).publicKey, (await createTenantViaApi(t.app, 'B')).publicKey, (await createTenantViaApi(t.app, 'C')).publicKey];
+    tenants = [await createTenantViaApi(t.app, 'A'), await createTenantViaApi(t.app, 'B'), await createTenantViaApi(t.app, 'C')];
   });
   afterAll(async () => {
     await t?.close();
@@ -456,21 +458,57 @@ describe('tracking rate limits', () => {
   const send = (publicKey: string, remoteAddress: string) =>
     t.app.inject({ method: 'POST', url: '/api/v1/track/pageview', remoteAddress, payload: { publicKey, url: LP } });
 
-  it('limits each public key, whatever the IP', async () => {
+  it('limits one address per tenant, with a problem and Retry-After; other addresses and other tenants go on', async () => {
+    const [a, b] = [tenants[0]!.publicKey, tenants[1]!.publicKey];
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await send(keys[0]!, `192.0.2.${i + 1}`)).statusCode);
+    for (let i = 0; i < 4; i++) statuses.push((await send(a, '198.51.100.50')).statusCode);
     expect(statuses).toEqual([202, 202, 202, 429]);
-  });
-
-  it('limits each IP, whatever the key, with a problem and Retry-After', async () => {
-    const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await send(keys[1 + (i % 2)]!, '198.51.100.50')).statusCode);
-    expect(statuses).toEqual([202, 202, 202]);
-    const limited = await send(keys[2]!, '198.51.100.50');
+    const limited = await send(a, '198.51.100.50');
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['content-type']).toContain('application/problem+json');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.json()).toMatchObject({ type: 'https://hub.dev/problems/rate-limited', status: 429 });
+    expect((await send(a, '198.51.100.51')).statusCode).toBe(202);
+    expect((await send(b, '198.51.100.50')).statusCode).toBe(202);
+    // an IPv6 /64 is one customer's network: one address
+    const v6 = [];
+    for (let i = 1; i <= 4; i++) v6.push((await send(b, `2001:db8:1:2::${i.toString(16)}`)).statusCode);
+    expect(v6).toEqual([202, 202, 202, 429]);
+  });
+
+  it('applies the tenant’s own limits from its settings: a higher per-address limit, and a ceiling over all addresses', async () => {
+    const c = tenants[2]!;
+    const settings = (payload?: Record<string, unknown>) =>
+      payload === undefined
+        ? t.app.inject({ url: '/api/v1/tenant/settings', headers: bearer(c.secretKey) })
+        : t.app.inject({ method: 'PATCH', url: '/api/v1/tenant/settings', headers: bearer(c.secretKey), payload });
+    // the defaults: HUB_RATE_LIMIT_PER_MINUTE per address, 30,000 for the tenant
+    expect((await settings()).json().rateLimits).toEqual({ perIpPerMinute: 3, tenantPerMinute: 30_000 });
+    const refused = await settings({ rateLimits: { perIpPerMinute: 5, tenantPerMinute: 1.5 } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['rateLimits.perIpPerMinute', 'rateLimits.tenantPerMinute']);
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/tenant/settings',
+      headers: bearer(c.secretKey),
+      payload: { rateLimits: { perIpPerMinute: 100, tenantPerMinute: 60 } },
+    });
+    expect(patch.statusCode, patch.body).toBe(200);
+    expect(patch.json().rateLimits).toEqual({ perIpPerMinute: 100, tenantPerMinute: 60 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await send(c.publicKey, '203.0.113.9')).statusCode);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(60); // 100 allowed to the address; the ceiling is 60
+    expect(statuses.at(-1)).toBe(429);
+    expect((await send(c.publicKey, '203.0.113.10')).statusCode).toBe(429); // the ceiling covers every address
+    expect((await send(tenants[1]!.publicKey, '203.0.113.10')).statusCode).toBe(202); // and no other tenant
+  });
+
+  it('lets one address present only a few keys the process does not know (each costs a database read)', async () => {
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await send(`hub_pk_unknown${i}`, '192.0.2.77')).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    // a key in memory costs nothing: the address is not refused for it
+    expect((await send(tenants[1]!.publicKey, '192.0.2.77')).statusCode).toBe(202);
   });
 });
 
@@ -482,10 +520,9 @@ describe('tracking rate limits shared through Redis (HUB_REDIS_URL)', () => {
     try {
       const { publicKey } = await createTenantViaApi(a.app, 'Shared');
       const statuses = [];
-      // fresh IPs each run: Redis keeps counts for a minute across test runs
-      const net = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-      for (const [i, app] of [a, b, a, b].entries()) {
-        const res = await app.app.inject({ method: 'POST', url: '/api/v1/track/pageview', remoteAddress: `${net}.${i + 1}`, payload: { publicKey, url: LP } });
+      // a fresh tenant each run: Redis keeps counts for a minute across test runs
+      for (const app of [a, b, a, b]) {
+        const res = await app.app.inject({ method: 'POST', url: '/api/v1/track/pageview', remoteAddress: '10.1.2.3', payload: { publicKey, url: LP } });
         statuses.push(res.statusCode);
       }
       expect(statuses).toEqual([202, 202, 202, 429]);

@@ -19,10 +19,13 @@ const httpUrl = z
   .max(8192)
   .refine((v) => isStorableText(v) && isHttpUrl(v), { message: 'expected an absolute http(s) URL' });
 
-const referrer = z
-  .string()
-  .max(8192)
-  .refine((v) => v === '' || (isStorableText(v) && URL.canParse(v)), { message: 'expected a URL' });
+/**
+ * Whatever the browser reports is accepted, so a page with an odd referrer is still tracked; only a
+ * storable http(s) URL is stored (a `javascript:` or `data:` one is dropped and the event flagged
+ * referrer_not_http — buildTrackingEvent). `url` and `checkout.url` are the page and the link the pixel
+ * itself reads: anything but http(s) there is a 400 naming the field.
+ */
+const referrer = z.string().max(8192);
 
 const utmField = (name: string, example: string) =>
   text(500).nullish().meta({ description: `utm_${name} of the landing URL (read from \`url\` when left out)`, examples: [example] });
@@ -72,7 +75,9 @@ const trackBase = z.object({
   sessionId: clientId
     .nullish()
     .meta({ description: 'The session id the hub answered before (_hub_sid); a new ad click or 30 idle minutes start a new session', examples: [EXAMPLE.sessionId] }),
-  referrer: referrer.nullish().meta({ description: 'document.referrer of the page', examples: ['https://l.facebook.com/'] }),
+  referrer: referrer
+    .nullish()
+    .meta({ description: 'document.referrer of the page; kept only when it is an http(s) URL (otherwise dropped and the event flagged referrer_not_http)', examples: ['https://l.facebook.com/'] }),
   occurredAt: z.iso
     .datetime({ offset: true })
     .nullish()
