@@ -24,6 +24,8 @@ describe('parseConfig', () => {
     [{ HUB_PORT: '70000' }, 'HUB_PORT', 'port number'],
     [{ HUB_DATABASE_URL: 'mysql://x' }, 'HUB_DATABASE_URL', 'postgres://'],
     [{ HUB_DATABASE_URL: 'postgres://localhost/hub' }, 'HUB_ENCRYPTION_KEY', 'required when HUB_DATABASE_URL'],
+    [{ HUB_DATABASE_URL: 'postgres://localhost/hub', HUB_ENCRYPTION_KEY: 'ab'.repeat(32) }, 'HUB_PUBLIC_URL', 'required when HUB_DATABASE_URL'],
+    [{ HUB_PUBLIC_URL: 'javascript:alert(1)' }, 'HUB_PUBLIC_URL', 'http(s) URL'],
     [{ HUB_ENCRYPTION_KEY: 'short' }, 'HUB_ENCRYPTION_KEY', '32 bytes'],
     [{ HUB_ADMIN_TOKEN: 'tiny' }, 'HUB_ADMIN_TOKEN', '16 characters'],
     [{ HUB_META_GRAPH_URL: 'not a url' }, 'HUB_META_GRAPH_URL', 'URL'],
@@ -57,6 +59,15 @@ describe('parseConfig', () => {
     expect(off.ok && [off.config.alertWebhookUrl, off.config.alertIntervalMs]).toEqual([undefined, 60_000]);
     const on = parseConfig({ HUB_ALERT_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x', HUB_ALERT_INTERVAL_MS: '15000' });
     expect(on.ok && [on.config.alertWebhookUrl, on.config.alertIntervalMs]).toEqual(['https://hooks.slack.com/services/T0/B0/x', 15_000]);
+  });
+
+  it('runs on PostgreSQL only with a public URL (never the Host header), and embedded mode without one', () => {
+    const postgres = { HUB_DATABASE_URL: 'postgres://localhost/hub', HUB_ENCRYPTION_KEY: 'ab'.repeat(32) };
+    const r = parseConfig({ ...postgres, HUB_PUBLIC_URL: 'https://hub.example.com/' });
+    expect(r.ok && [r.config.databaseUrl, r.config.publicUrl]).toEqual(['postgres://localhost/hub', 'https://hub.example.com']);
+    expect(parseConfig({ ...postgres, HUB_PUBLIC_URL: '' }).ok).toBe(false);
+    const embedded = parseConfig({});
+    expect(embedded.ok && embedded.config.publicUrl).toBeUndefined();
   });
 
   it('accepts keys in hex and base64, proxies as IPs and CIDRs', () => {

@@ -51,7 +51,7 @@ export const configSchema = z
     ),
     HUB_ENCRYPTION_KEY: z.preprocess((v) => (v === '' ? undefined : v), encryptionKey.optional()),
     HUB_META_GRAPH_URL: z.url({ message: 'expected an http(s) URL' }).default('https://graph.facebook.com'),
-    HUB_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ message: 'expected an http(s) URL' }).optional()),
+    HUB_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional()),
     HUB_TRUSTED_PROXIES: proxyList.default([]),
     HUB_LOG_LEVEL: logLevel.default('info'),
     HUB_LOCALE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOCALES, { message: 'expected pt-BR or en' }).default('en')),
@@ -91,6 +91,15 @@ export const configSchema = z
         code: 'custom',
         path: ['HUB_ENCRYPTION_KEY'],
         message: 'required when HUB_DATABASE_URL is set (32 bytes as 64 hex characters or base64; e.g. `openssl rand -hex 32`)',
+      });
+    }
+    // Webhook URLs and pixel tags are built from it; without it they would come from each request's Host
+    // header, which any client sets. Embedded mode may go without (a local trial): README, "Deploying".
+    if (c.HUB_DATABASE_URL && !c.HUB_PUBLIC_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HUB_PUBLIC_URL'],
+        message: 'required when HUB_DATABASE_URL is set: the public https:// address gateways and browsers reach the hub at (e.g. https://hub.example.com)',
       });
     }
     if (c.HUB_EVIDENCE === 's3' && !c.HUB_S3_BUCKET) {

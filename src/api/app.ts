@@ -5,7 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { serializerCompiler, validatorCompiler, type FastifyPluginAsyncZod, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.ts';
-import { registerErrorHandling } from './plugins/error-handler.ts';
+import { registerErrorHandling, sendFrameworkError } from './plugins/error-handler.ts';
 import { swaggerOptions } from './openapi-document.ts';
 import { registerBodyParsers } from './plugins/body-parsers.ts';
 import { registerRequestTracing } from './plugins/request-tracing.ts';
@@ -56,6 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId('rpl').replace('rpl_', 'req_');
     },
     routerOptions: { maxParamLength: 200 },
+    // A malformed %-escape or an overlong path parameter, refused before any route: problem+json too.
+    frameworkErrors: sendFrameworkError,
     // Fastify makes a pino child logger per request by default; with redaction that is a measurable
     // share of the ingest hot path. Requests log rarely (errors), so they share the app's logger and
     // name their request id in the line instead.

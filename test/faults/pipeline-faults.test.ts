@@ -60,6 +60,7 @@ describe.each<Scenario>(DRIVERS.map((driver) => ({ driver })))('fault suite on t
     env = {
       HUB_DATABASE_URL: database.url,
       HUB_ENCRYPTION_KEY: KEY_HEX,
+      HUB_PUBLIC_URL: 'https://hub.faults.example',
       HUB_META_GRAPH_URL: sandbox.url,
       HUB_QUEUE: driver,
       HUB_RATE_LIMIT_PER_MINUTE: '1000000',

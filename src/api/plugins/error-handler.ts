@@ -50,6 +50,9 @@ function toProblem(error: FastifyError): HttpProblem {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return problems.badRequest('bad-content-length', 'problem.badContentLength');
   }
+  // Defence in depth: a value the schemas let through but PostgreSQL refuses (a data exception,
+  // SQLSTATE class 22: a NUL in text, a time out of range, …) is the caller's input, not an outage.
+  if (sqlDataException(error)) return problems.badRequest('invalid-value', 'problem.badRequest');
   if (error.statusCode === 429) return problems.rateLimited(60);
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new HttpProblem(error.statusCode, 'bad-request', 'Bad Request', { key: 'problem.badRequest' });
@@ -57,10 +60,30 @@ function toProblem(error: FastifyError): HttpProblem {
   return new HttpProblem(500, 'internal', 'Internal Server Error', { key: 'problem.internal' });
 }
 
+/**
+ * Fastify's own refusals before any route runs (a malformed %-escape in the path, a path parameter over
+ * maxParamLength): problem+json like every other error. buildApp passes it as `frameworkErrors`.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendProblem(reply, request, toProblem(error));
+}
+
+/** The SQLSTATE of a PostgreSQL data exception (class 22) behind the error, wrapped or not. */
+export function sqlDataException(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
 export function registerErrorHandling(app: FastifyInstance, locale: Locale): void {
   app.decorate('hubLocale', locale);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error);
+    const sqlState = sqlDataException(error);
+    // Answered 400, but a schema missed this value: say so where developers look.
+    if (sqlState) request.log.warn({ err: error, reqId: request.id, sqlState }, 'the database refused a value the API accepted');
     if (problem.status >= 500) {
       request.log.error({ err: error, reqId: request.id }, 'request failed');
       failSpan(request.traceSpan ?? undefined, error);

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { OperationContext } from '../context.ts';
 import { fail, fieldErrors, ok, type Outcome } from '../outcome.ts';
 import { findTenant } from '../../store/tenants.ts';
+import { isAcceptedTime } from '../../lib/accepted-time-range.ts';
 import {
   COVERAGE_KEYS,
   loadReconciliation,
@@ -35,8 +36,8 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const isoTime = z.iso.datetime({ offset: true });
 
 function isTimeOrDate(value: string): boolean {
-  if (DATE_ONLY.test(value)) return isRealDate(value);
-  return isoTime.safeParse(value).success;
+  if (DATE_ONLY.test(value)) return isRealDate(value) && isAcceptedTime(new Date(`${value}T00:00:00Z`));
+  return isoTime.safeParse(value).success && isAcceptedTime(new Date(value));
 }
 
 function isRealDate(value: string): boolean {
@@ -48,7 +49,7 @@ const bound = (which: 'from' | 'to', example: string) =>
   z
     .string()
     .max(40)
-    .refine(isTimeOrDate, { message: 'expected an RFC 3339 time like 2026-11-28T00:00:00Z, or a date like 2026-11-28' })
+    .refine(isTimeOrDate, { message: 'expected an RFC 3339 time like 2026-11-28T00:00:00Z, or a date like 2026-11-28, from 2000 to 2100' })
     .meta({
       description:
         which === 'from'

@@ -28,6 +28,10 @@ const badQueue = problemResponse(400, "An unknown queue or limit: the problem's 
   errors: [{ path: 'queue', message: 'Invalid option: expected one of "ingest-events"|"capi-dispatch"' }],
 });
 const noSuchEvent = problemResponse(404, "No event with this id for this tenant (another tenant's events included)", { detail: 'No such event.' });
+const badEventId = (param: string) =>
+  problemResponse(400, "Not an event id (`evt_` and 32 hex digits): the problem's `errors` name it", {
+    errors: [{ path: param, message: 'expected an id like evt_01a22739f7407569b52c79239cf6bc45' }],
+  });
 
 export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -88,6 +92,7 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           params: eventIdParams,
           response: {
             200: jsonResponse('The event, from raw delivery to what Meta answered', eventStory),
+            400: badEventId('id'),
             ...problemResponses(401),
             404: noSuchEvent,
           },
@@ -116,6 +121,7 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           params: replayParams,
           response: {
             202: jsonResponse('Queued: the match worker re-runs it shortly', replayAccepted),
+            400: badEventId('eventId'),
             ...problemResponses(401),
             404: noSuchEvent,
           },
@@ -203,7 +209,9 @@ export function operationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           querystring: redriveQuery,
           response: {
             202: jsonResponse('Back on its queue', redriven),
-            400: badQueue,
+            400: problemResponse(400, "An unknown queue, or not a job id (`job_` or `obx_` and 32 hex digits): the problem's `errors` name it", {
+              errors: [{ path: 'jobId', message: 'expected an id like job_01a22739fb2879498cb33219d13fa8aa' }],
+            }),
             ...problemResponses(401),
             404: problemResponse(404, 'No dead-lettered job with this id on this queue for this tenant', { detail: 'No such dead-lettered job.' }),
           },

@@ -2,6 +2,7 @@
 // every field in /docs. present-event.ts builds the story to this schema (its return type says so).
 import { z } from 'zod';
 import { EXAMPLE } from '../../schemas.ts';
+import { apiTime, eventIdParam, jobIdParam, pageCursor } from '../../param-schemas.ts';
 import { QUEUE_NAMES } from '../../../queue/queue.ts';
 import { gatewayNames } from '../../../domain/gateways/gateway-registry.ts';
 import type { GatewayName } from '../../../domain/gateways/types.ts';
@@ -11,7 +12,6 @@ export const eventStatuses = z.enum(['received', 'processed', 'matched', 'unmatc
 export const gateways = z.enum(gatewayNames as [GatewayName, ...GatewayName[]]);
 export const queueNames = z.enum(QUEUE_NAMES as [string, ...string[]]);
 
-const isoTime = z.iso.datetime({ offset: true });
 const time = (description: string, example: string) => z.string().meta({ description, examples: [example] });
 const maybeTime = (description: string, example: string) => z.string().nullable().meta({ description, examples: [example] });
 
@@ -25,12 +25,10 @@ export const eventQuery = z.object({
   type: eventTypes.optional().meta({ description: `Only events of this type. ${TYPE}`, examples: ['webhook'] }),
   status: eventStatuses.optional().meta({ description: 'Only events in this status (see `status` in the answer)', examples: ['unmatched'] }),
   gateway: gateways.optional().meta({ description: 'Only webhooks of this gateway', examples: ['hotmart'] }),
-  from: isoTime.optional().meta({ description: 'Received at or after this time (RFC 3339)', examples: [EXAMPLE.from] }),
-  to: isoTime.optional().meta({ description: 'Received before this time (RFC 3339)', examples: [EXAMPLE.to] }),
+  from: apiTime.optional().meta({ description: 'Received at or after this time (RFC 3339, 2000-2100)', examples: [EXAMPLE.from] }),
+  to: apiTime.optional().meta({ description: 'Received before this time (RFC 3339, 2000-2100)', examples: [EXAMPLE.to] }),
   limit: z.coerce.number().int().min(1).max(500).default(50).meta({ description: 'Events per page, 1-500', examples: [50] }),
-  cursor: z
-    .string()
-    .max(200)
+  cursor: pageCursor
     .optional()
     .meta({ description: 'The `nextCursor` of the previous page; omit it for the newest events', examples: ['MjAyNi0xMS0yOVQxMjoxNDowMC40MTJafGV2dF8wMWEyMjczOWY3NDA3NTY5YjUyYzc5MjM5Y2Y2YmM0NQ'] }),
 });
@@ -52,7 +50,7 @@ export const eventPage = z.object({
 });
 
 export const eventIdParams = z.object({
-  id: z.string().max(100).meta({ description: 'The event id, as the list or the ingest answer gave it', examples: [EXAMPLE.eventId] }),
+  id: eventIdParam.meta({ description: 'The event id, as the list or the ingest answer gave it', examples: [EXAMPLE.eventId] }),
 });
 
 const dispatchAttempt = z.object({
@@ -133,7 +131,7 @@ export const eventStory = z
   .meta({ description: 'raw (PII masked) → normalized → conversions → match → CAPI events → attempts' });
 
 export const replayParams = z.object({
-  eventId: z.string().max(100).meta({ description: 'The event to re-run', examples: [EXAMPLE.eventId] }),
+  eventId: eventIdParam.meta({ description: 'The event to re-run', examples: [EXAMPLE.eventId] }),
 });
 
 export const replayAccepted = z.object({
@@ -141,8 +139,8 @@ export const replayAccepted = z.object({
 });
 
 export const statsQuery = z.object({
-  from: isoTime.optional().meta({ description: 'Start of the period (RFC 3339); default 24 hours before `to`', examples: [EXAMPLE.from] }),
-  to: isoTime.optional().meta({ description: 'End of the period, exclusive (RFC 3339); default now', examples: [EXAMPLE.to] }),
+  from: apiTime.optional().meta({ description: 'Start of the period (RFC 3339, 2000-2100); default 24 hours before `to`', examples: [EXAMPLE.from] }),
+  to: apiTime.optional().meta({ description: 'End of the period, exclusive (RFC 3339, 2000-2100); default now', examples: [EXAMPLE.to] }),
 });
 
 const nullableRate = (description: string, example: number) => z.number().nullable().meta({ description, examples: [example] });
@@ -192,7 +190,7 @@ export const deadLetters = z.object({
 });
 
 export const redriveParams = z.object({
-  jobId: z.string().max(100).meta({ description: 'The dead job, as the list gave it', examples: [EXAMPLE.jobId] }),
+  jobId: jobIdParam.meta({ description: 'The dead job, as the list gave it', examples: [EXAMPLE.jobId] }),
 });
 
 export const redriveQuery = z.object({

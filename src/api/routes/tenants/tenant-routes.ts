@@ -3,10 +3,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { bearerToken, isAdminToken, requireTenant, tenantOf } from '../../plugins/auth.ts';
+import { requireTenant, tenantOf } from '../../plugins/auth.ts';
+import { adminTokenGuard } from '../../plugins/admin-token-guard.ts';
 import { requestLocale } from '../../plugins/error-handler.ts';
-import { problems } from '../../problem.ts';
-import { errorResponses, secretKeyAuth } from '../../schemas.ts';
+import { errorResponses, problemResponse, secretKeyAuth } from '../../schemas.ts';
+import { plainText } from '../../param-schemas.ts';
 import { publicBaseUrl } from '../../public-url.ts';
 import { valueOf } from '../../operation-problem.ts';
 import { say } from '../../../i18n/index.ts';
@@ -126,23 +127,26 @@ const rotatedKey = z
 
 export function tenantRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
+    const requireAdminToken = await adminTokenGuard(app, deps);
+
     app.post(
       '/api/v1/tenants',
       {
+        // Before the body is validated: every guess is counted, whatever it sends.
+        preValidation: requireAdminToken,
         schema: {
           summary: 'Create a tenant (platform admin token)',
           tags: ['tenants'],
           security: [{ adminToken: [] }],
-          body: z.object({ name: z.string().max(200).describe('Tenant name, e.g. the seller\'s business').meta({ example: 'Acme Cursos' }) }),
-          response: { 201: createdTenant, ...errorResponses },
+          body: z.object({ name: plainText(200).describe('Tenant name, e.g. the seller\'s business').meta({ example: 'Acme Cursos' }) }),
+          response: {
+            201: createdTenant,
+            ...errorResponses,
+            429: problemResponse(429, 'This address presented a wrong admin token 10 times in 15 minutes: every admin request from it waits for the seconds in `Retry-After`'),
+          },
         },
       },
-      async (request, reply) => {
-        const expected = deps.config.adminToken;
-        if (!expected) throw problems.forbidden('problem.tenantCreationDisabled');
-        if (!isAdminToken(bearerToken(request), expected)) throw problems.unauthorized('problem.sendAdminToken');
-        return reply.code(201).send(valueOf(await createTenantOperation(deps, { name: request.body.name })));
-      },
+      async (request, reply) => reply.code(201).send(valueOf(await createTenantOperation(deps, { name: request.body.name }))),
     );
 
     const tenantAuth = requireTenant(deps.store.db);

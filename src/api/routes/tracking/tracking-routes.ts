@@ -29,7 +29,8 @@ import {
   type IdentityAuthority,
   type TrackingPayload,
 } from '../../../domain/tracking/index.ts';
-import { PUBLIC_KEY_PREFIX, hashSecretKey, looksLikeSecretKey } from '../../../domain/tenancy/api-keys.ts';
+import { hashSecretKey, looksLikeSecretKey } from '../../../domain/tenancy/api-keys.ts';
+import { isPublicKeyShape } from '../../param-schemas.ts';
 import { bearerToken } from '../../plugins/auth.ts';
 import { createFunnelOriginSet, createTrackingTenantCache, funnelOfOrigin } from './tracking-access.ts';
 import { trackAccepted, trackBodies } from './tracking-schemas.ts';
@@ -266,7 +267,7 @@ function publicKeyOf(request: FastifyRequest): string | undefined {
 }
 
 function isPublicKeyShaped(key: string): boolean {
-  return key.startsWith(PUBLIC_KEY_PREFIX) && key.length <= 128;
+  return isPublicKeyShape(key);
 }
 
 /** The client's address as rate limits count it: an IPv6 /64 (one customer's network) is one address. */

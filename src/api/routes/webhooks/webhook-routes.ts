@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { HttpProblem, problems } from '../../problem.ts';
 import { EXAMPLE, jsonResponse, problemResponse, problemResponses } from '../../schemas.ts';
+import { plainText, tenantIdParam } from '../../param-schemas.ts';
 import { createWebhookReceiver, type WebhookOutcome } from './receive-webhook.ts';
 import { requestTraceparent } from '../../plugins/request-tracing.ts';
 import { gatewayNames } from '../../../domain/gateways/gateway-registry.ts';
@@ -54,24 +55,21 @@ export function webhookRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           description: AUTHENTICATION,
           tags: ['webhooks'],
           params: z.object({
-            gateway: z.string().max(40).meta({ description: 'The gateway that sends it: `hotmart`, `kiwify` or `stripe`', examples: ['hotmart'] }),
+            gateway: plainText(40).meta({ description: 'The gateway that sends it: `hotmart`, `kiwify` or `stripe`', examples: ['hotmart'] }),
           }),
           querystring: z
             .object({
-              tenant: z
-                .string()
-                .max(100)
+              tenant: tenantIdParam
                 .optional()
                 .meta({ description: 'The tenant the delivery is for, as in the webhook URL the connection answered', examples: [EXAMPLE.tenantId] }),
-              signature: z
-                .string()
+              signature: plainText(200)
                 .optional()
                 .meta({ description: 'Kiwify only, added by Kiwify: HMAC-SHA1 of the raw body keyed with the webhook token, 40 hex digits', examples: ['5d41402abc4b2a76b9719d911017c592bbd4f7a1'] }),
             })
-            .catchall(z.string()),
+            .catchall(plainText(2048)),
           response: {
             200: jsonResponse('Received: stored durably, new or a duplicate; the gateway is done', received),
-            400: problemResponse(400, 'The signature is valid but the body is not JSON (kept for an operator), or the query is invalid', {
+            400: problemResponse(400, 'The signature is valid but the body is not JSON (kept for an operator), or the query is invalid (e.g. `tenant` is not a tenant id)', {
               type: 'https://hub.dev/problems/malformed-body',
               title: 'Bad Request',
               detail: `The body is not JSON. It was kept for an operator as ${EXAMPLE.eventId}.`,
