@@ -2,7 +2,8 @@
 // every command that touches the store goes through the one process that owns the database (the
 // embedded PGlite must never be opened by two processes). Requests: `POST /v1/op/<name>` with the
 // operation's JSON input → the operation's Outcome as JSON; `GET /v1/ping` → who is running.
-import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from '../lib/logger.ts';
 import { runCatalogOperation, type CatalogContext } from '../operations/catalog.ts';
@@ -65,6 +66,8 @@ export async function startAdminServer(
       );
     });
   });
+  // On PostgreSQL nothing else creates the data directory; the socket needs it (owner-only, like the rest).
+  mkdirSync(path.dirname(path.resolve(socketPath)), { recursive: true, mode: 0o700 });
   // Owner-only from the first instant: the socket file takes the process umask when it is created.
   const umask = process.umask(0o077);
   try {
