@@ -59,6 +59,19 @@ describe('admin channel', () => {
     expect((await t.store.db.selectFrom('tenants').select('id').execute()).length).toBe(before);
   });
 
+  it('creates a missing data directory, owner-only (on PostgreSQL nothing else does)', async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'hub-nodir-'));
+    const socket = adminSocketPath(path.join(parent, 'fresh'));
+    const server = await startAdminServer(socket, { ...t.deps, baseUrl: 'https://hub.example.com' }, { pid: 1, version: '0', baseUrl: 'https://hub.example.com', database: 'postgres' });
+    try {
+      expect(statSync(path.join(parent, 'fresh')).mode & 0o777).toBe(0o700);
+      expect(await probeServer(socket)).toMatchObject({ database: 'postgres' });
+    } finally {
+      await server.close();
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
   it('treats a socket file nobody answers on as stale, and removes it', async () => {
     const staleDir = mkdtempSync(path.join(os.tmpdir(), 'hub-stale-'));
     const stale = adminSocketPath(staleDir);
