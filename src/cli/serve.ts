@@ -69,12 +69,19 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
   if (socketTaken) runtime.logger.info('another hub process answers the admin channel of this data directory');
   if (socketPath) {
     const baseUrl = config.publicUrl ?? `http://localhost:${listeningPort(app, config.port)}`;
-    admin = await startAdminServer(
-      socketPath,
-      { ...runtime, baseUrl },
-      { pid: process.pid, version: HUB_VERSION, baseUrl, database: runtime.store.kind },
-      runtime.logger,
-    );
+    try {
+      admin = await startAdminServer(
+        socketPath,
+        { ...runtime, baseUrl },
+        { pid: process.pid, version: HUB_VERSION, baseUrl, database: runtime.store.kind },
+        runtime.logger,
+      );
+    } catch (err) {
+      // Two PostgreSQL API processes starting together both found the socket free; the other one won it
+      // and answers the CLI. (On the embedded database the claim above already refused a second server.)
+      if (!(config.databaseUrl && (err as NodeJS.ErrnoException).code === 'EADDRINUSE')) throw err;
+      runtime.logger.info('another hub process answers the admin channel of this data directory');
+    }
   }
   // Every process (API and workers) serves /metrics on HUB_METRICS_PORT when it is set; never on HUB_PORT.
   let metricsListener: MetricsListener | undefined;
