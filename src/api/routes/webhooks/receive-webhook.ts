@@ -58,7 +58,7 @@ export function createWebhookReceiver(deps: AppDeps): WebhookReceiver {
     ttl: 5_000,
     fetchMethod: async (_key, _stale, { context }) => readCredentials(context.tenantId, context.gateway),
   });
-  // Deliveries made durable in the last minutes, by (tenant, gateway, delivery key): their event id.
+  // Deliveries made durable in the last minutes, by (tenant, gateway, SHA-256 of the body): their event id.
   // Only what the database holds goes in (after the write), so a hit answers exactly as it would.
   const recentDeliveries = new LRUCache<string, string>({ max: 20_000, ttl: 10 * 60_000 });
   // An address over its rejection budget still gets lookups for tenants that exist (a gateway's address
@@ -111,11 +111,12 @@ export function createWebhookReceiver(deps: AppDeps): WebhookReceiver {
     const verified = (module as GatewayModule).verify(input.req, creds.secrets as GatewaySecrets[typeof gateway] as never);
     if (!verified.ok) return reject(gateway, creds.tenantId, input.sourceIp, `bad_signature: ${verified.reason}`);
 
-    const parsed = module.parse(input.req);
-    // A delivery this process made durable a moment ago, sent again (gateways resend; a replay flood
-    // sends one delivery thousands of times): answered as the unique index would answer it, without
-    // another evidence copy or database statement.
-    const recentId = parsed.ok ? recentDeliveries.get(recentKey(creds.tenantId, gateway, parsed.deliveryId)) : undefined;
+    // A delivery this process made durable a moment ago, sent again byte for byte (gateways resend; a
+    // replay flood sends one delivery thousands of times): answered as the unique index would answer
+    // it — the same bytes parse to the same delivery id — without parsing it again, another evidence
+    // copy or a database statement.
+    const bodyKey = recentKey(creds.tenantId, gateway, input.req.rawBody);
+    const recentId = recentDeliveries.get(bodyKey);
     if (recentId !== undefined) {
       deps.metrics.ingested.inc({ type: 'webhook', outcome: 'duplicate' });
       return { kind: 'accepted', id: recentId, duplicate: true };
@@ -142,6 +143,7 @@ export function createWebhookReceiver(deps: AppDeps): WebhookReceiver {
     };
     const payloadMeta = { query: module.redactQuery(input.req.query), contentType: input.contentType ?? null };
 
+    const parsed = module.parse(input.req);
     // Only a body the gateway module could not understand is checked for being JSON at all (the
     // happy path parses it once).
     if (!parsed.ok && !looksLikeJson(input.req.rawBody)) {
@@ -187,15 +189,15 @@ export function createWebhookReceiver(deps: AppDeps): WebhookReceiver {
       trace: input.trace,
     });
     deps.metrics.ingested.inc({ type: 'webhook', outcome: stored.duplicate ? 'duplicate' : 'accepted' });
-    recentDeliveries.set(recentKey(creds.tenantId, gateway, parsed.deliveryId), stored.id);
+    recentDeliveries.set(bodyKey, stored.id);
     return { kind: 'accepted', id: stored.id, duplicate: stored.duplicate };
   }
 
   return { receive, close: () => rejections.close() };
 }
 
-function recentKey(tenantId: string, gateway: string, deliveryId: string): string {
-  return `${tenantId}\n${gateway}\n${deliveryId.slice(0, 500)}`;
+function recentKey(tenantId: string, gateway: string, body: Buffer): string {
+  return `${tenantId}\n${gateway}\n${sha256(body)}`;
 }
 
 function headerValue(v: string | string[] | undefined): string | null {
